@@ -1,0 +1,143 @@
+package cph
+
+import (
+	"errors"
+	"net/http"
+	"strconv"
+	"strings"
+)
+
+// Sentinel errors. The library never returns them bare: it wraps them in an
+// error that starts with "cph:" and names the operation, so test with
+// errors.Is.
+var (
+	// ErrMissingCredentials means no access key and secret key were given.
+	ErrMissingCredentials = errors.New("missing credentials")
+	// ErrInvalidCredentials means the credentials cannot be sent as given,
+	// for example an access key with spaces or control characters.
+	ErrInvalidCredentials = errors.New("invalid credentials")
+	// ErrMissingProjectID means no project ID was given.
+	ErrMissingProjectID = errors.New("missing project ID")
+	// ErrInvalidProjectID means the project ID has characters a project ID
+	// cannot have.
+	ErrInvalidProjectID = errors.New("invalid project ID")
+	// ErrMissingEndpoint means neither a region nor an endpoint was given.
+	ErrMissingEndpoint = errors.New("missing endpoint: set a region or an endpoint")
+	// ErrInvalidEndpoint means the endpoint is not an absolute http(s) URL,
+	// or the region is not a region ID.
+	ErrInvalidEndpoint = errors.New("invalid endpoint")
+	// ErrInvalidParameter means a call's parameter was refused before any
+	// request was sent.
+	ErrInvalidParameter = errors.New("invalid parameter")
+	// ErrInvalidResponse means the service answered 2xx with a body that is
+	// not the documented document.
+	ErrInvalidResponse = errors.New("invalid response")
+	// ErrResponseTooLarge means the response body was larger than the
+	// client reads.
+	ErrResponseTooLarge = errors.New("response too large")
+)
+
+// APIError is a non-2xx answer of the service or of the API gateway in front
+// of it. Reach it with errors.As.
+type APIError struct {
+	Operation  string // "ListPhoneImages"
+	StatusCode int    // the HTTP status, such as 400
+	Code       string // "CPS.0005", "APIGW.0301", ...; empty if the body had none
+	Message    string // the service's message, or a trimmed snippet of a non-JSON body
+	RequestID  string // the body's request_id, else the X-Request-Id header
+}
+
+// Error returns "cph: ListPhoneImages: 400 CPS.0005: <message> (request id r1)".
+// Parts the answer did not have are left out.
+func (e *APIError) Error() string {
+	var b strings.Builder
+	b.WriteString("cph: ")
+	if e.Operation != "" {
+		b.WriteString(e.Operation)
+		b.WriteString(": ")
+	}
+	b.WriteString(strconv.Itoa(e.StatusCode))
+	if e.Code != "" {
+		b.WriteByte(' ')
+		b.WriteString(e.Code)
+	}
+	msg := e.Message
+	if msg == "" {
+		msg = http.StatusText(e.StatusCode)
+	}
+	if msg != "" {
+		b.WriteString(": ")
+		b.WriteString(msg)
+	}
+	if e.RequestID != "" {
+		b.WriteString(" (request id ")
+		b.WriteString(e.RequestID)
+		b.WriteByte(')')
+	}
+	return b.String()
+}
+
+// asAPIError finds an *APIError in err's chain.
+func asAPIError(err error) (*APIError, bool) {
+	var e *APIError
+	if errors.As(err, &e) && e != nil {
+		return e, true
+	}
+	return nil, false
+}
+
+// IsNotFound reports whether err is, or wraps, an *APIError with status 404.
+func IsNotFound(err error) bool {
+	e, ok := asAPIError(err)
+	return ok && e.StatusCode == http.StatusNotFound
+}
+
+// IsThrottled reports whether err is, or wraps, an *APIError that says the
+// caller was throttled: status 429, or the gateway's code APIGW.0308 or
+// APIG.0308.
+func IsThrottled(err error) bool {
+	e, ok := asAPIError(err)
+	if !ok {
+		return false
+	}
+	return e.StatusCode == http.StatusTooManyRequests || gatewayCode(e.Code) == "0308"
+}
+
+// authCodes are the API gateway's authentication and authorization codes
+// (the number after "APIGW." or "APIG.").
+var authCodes = map[string]bool{
+	"0301": true, // incorrect IAM authentication information (bad or expired signature)
+	"0302": true, // IAM user not authorized to access the API
+	"0303": true, // incorrect app authentication information
+	"0304": true, // app not authorized to access the API
+	"0305": true, // incorrect authentication information
+	"0306": true, // API access denied
+	"0307": true, // token must be updated
+	"0311": true, // incorrect debug authentication information
+}
+
+// IsAuthError reports whether err is, or wraps, an *APIError that says the
+// request was not authenticated or not authorized: status 401 or 403, or one
+// of the gateway's authentication codes (APIGW.0301 to APIGW.0307 and
+// APIGW.0311, also spelled APIG.).
+func IsAuthError(err error) bool {
+	e, ok := asAPIError(err)
+	if !ok {
+		return false
+	}
+	if e.StatusCode == http.StatusUnauthorized || e.StatusCode == http.StatusForbidden {
+		return true
+	}
+	return authCodes[gatewayCode(e.Code)]
+}
+
+// gatewayCode returns the number of an API gateway code ("0308" for
+// "APIGW.0308" or "APIG.0308"), or "" for any other code.
+func gatewayCode(code string) string {
+	for _, prefix := range []string{"APIGW.", "APIG."} {
+		if rest, ok := strings.CutPrefix(code, prefix); ok {
+			return rest
+		}
+	}
+	return ""
+}

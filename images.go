@@ -1,0 +1,78 @@
+package cph
+
+import (
+	"context"
+	"fmt"
+	"net/http"
+	"net/url"
+	"strings"
+)
+
+// opListPhoneImages names the ListPhoneImages operation in errors and logs.
+const opListPhoneImages = "ListPhoneImages"
+
+// ListOption sets a parameter of ListPhoneImages; a nil ListOption is ignored.
+type ListOption func(*listParams)
+
+// listParams are the parameters of ListPhoneImages.
+type listParams struct {
+	imageType ImageType
+	err       error
+}
+
+// WithImageType asks only for images of type t (the image_type query).
+// The empty ImageType leaves the choice to the service, which returns every
+// image; an unknown type is refused before anything is sent, with an error
+// wrapping ErrInvalidParameter.
+func WithImageType(t ImageType) ListOption {
+	return func(p *listParams) {
+		if t != "" && !t.IsKnown() {
+			p.err = fmt.Errorf("%w: image type %q is not one of %s", ErrInvalidParameter, string(t), joinTypes())
+			return
+		}
+		p.imageType = t
+	}
+}
+
+func joinTypes() string {
+	var names []string
+	for _, t := range ImageType("").Values() {
+		names = append(names, string(t))
+	}
+	return strings.Join(names, ", ")
+}
+
+// ListPhoneImages lists the cloud phone images the project can use.
+//
+// GET /v1/{project_id}/cloud-phone/phone-images
+//
+// A non-2xx answer is an *APIError; cancellation or a deadline of ctx
+// returns an error wrapping ctx.Err().
+func (c *Client) ListPhoneImages(ctx context.Context, opts ...ListOption) (*ListPhoneImagesOutput, error) {
+	var p listParams
+	for _, opt := range opts {
+		if opt != nil {
+			opt(&p)
+		}
+	}
+	if p.err != nil {
+		return nil, fmt.Errorf("cph: %s: %w", opListPhoneImages, p.err)
+	}
+	query := url.Values{}
+	if p.imageType != "" {
+		query.Set("image_type", string(p.imageType))
+	}
+	path := "/v1/" + c.projectID + "/cloud-phone/phone-images"
+	resp, err := c.do(ctx, opListPhoneImages, http.MethodGet, path, query)
+	if err != nil {
+		return nil, err
+	}
+	out, err := decodeListPhoneImages(resp.body)
+	if err != nil {
+		return nil, fmt.Errorf("cph: %s: %w", opListPhoneImages, err)
+	}
+	if out.RequestID == "" {
+		out.RequestID = resp.header.Get("X-Request-Id")
+	}
+	return out, nil
+}

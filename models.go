@@ -1,0 +1,128 @@
+package cph
+
+import "strconv"
+
+// ListPhoneImagesOutput is the answer of ListPhoneImages.
+type ListPhoneImagesOutput struct {
+	// Images are the phone images the project can use, in the order the
+	// service returned them. It is never nil after a successful call.
+	Images []PhoneImage
+	// RequestID identifies the request at Huawei Cloud: the body's
+	// request_id, else the X-Request-Id response header.
+	RequestID string
+}
+
+// PhoneImage is one cloud phone image. The JSON tags are the API's own field
+// names, so encoding a PhoneImage gives the shape the service sends.
+type PhoneImage struct {
+	ID                 string     `json:"image_id"`
+	Name               string     `json:"image_name"`
+	OSType             string     `json:"os_type"`
+	OSName             string     `json:"os_name"`
+	Visibility         Visibility `json:"is_public"`
+	Label              ImageLabel `json:"image_label"`
+	SupportsEncryption bool       `json:"is_support_encrypt"`
+}
+
+// IsPublic reports whether the image is a public image.
+func (p PhoneImage) IsPublic() bool { return p.Visibility == VisibilityPublic }
+
+// Visibility says who can use an image: the API's is_public field.
+// Values the library does not know are kept as they came.
+type Visibility int
+
+// The documented visibility values.
+const (
+	VisibilityPublic  Visibility = 1
+	VisibilityPrivate Visibility = 2
+)
+
+// String returns "public", "private", or "Visibility(N)" for an unknown value.
+func (v Visibility) String() string {
+	switch v {
+	case VisibilityPublic:
+		return "public"
+	case VisibilityPrivate:
+		return "private"
+	}
+	return "Visibility(" + strconv.Itoa(int(v)) + ")"
+}
+
+// IsKnown reports whether v is one of the documented values.
+func (v Visibility) IsKnown() bool {
+	return v == VisibilityPublic || v == VisibilityPrivate
+}
+
+// Values returns the documented visibility values.
+func (Visibility) Values() []Visibility {
+	return []Visibility{VisibilityPublic, VisibilityPrivate}
+}
+
+// ImageLabel says which cloud phone server flavor an image fits: the API's
+// image_label field. Values the library does not know are kept as they came.
+type ImageLabel string
+
+// The documented image labels.
+const (
+	LabelCloudPhone     ImageLabel = "cloud_phone"
+	LabelCloudPhone1620 ImageLabel = "cloud_phone_1620"
+	LabelCloudGame      ImageLabel = "cloud_game"
+	LabelCloudGame1620  ImageLabel = "cloud_game_1620"
+	LabelQemuPhone      ImageLabel = "qemu_phone"
+)
+
+// labelFlavors maps each documented label to the server flavor it fits.
+var labelFlavors = map[ImageLabel]string{
+	LabelCloudPhone:     "physical.rx1.xlarge",
+	LabelCloudPhone1620: "physical.kg1.4xlarge.cp",
+	LabelCloudGame:      "physical.rx1.xlarge.cg",
+	LabelCloudGame1620:  "physical.kg1.4xlarge.cg",
+	LabelQemuPhone:      "physical.rx1.xlarge",
+}
+
+// String returns the label as the API spells it.
+func (l ImageLabel) String() string { return string(l) }
+
+// IsKnown reports whether l is one of the documented labels.
+func (l ImageLabel) IsKnown() bool {
+	_, ok := labelFlavors[l]
+	return ok
+}
+
+// ServerFlavor returns the server flavor the label fits, such as
+// "physical.rx1.xlarge.cg" for cloud_game, or "" for an unknown label.
+func (l ImageLabel) ServerFlavor() string { return labelFlavors[l] }
+
+// Values returns the documented image labels.
+func (ImageLabel) Values() []ImageLabel {
+	return []ImageLabel{LabelCloudPhone, LabelCloudPhone1620, LabelCloudGame, LabelCloudGame1620, LabelQemuPhone}
+}
+
+// ImageType selects which images ListPhoneImages returns: the API's
+// image_type query parameter.
+type ImageType string
+
+// The image types the API accepts.
+const (
+	ImageTypePublic  ImageType = "public"
+	ImageTypePrivate ImageType = "private"
+	ImageTypeShared  ImageType = "share"
+	ImageTypeAll     ImageType = "all"
+)
+
+// String returns the type as the API spells it.
+func (t ImageType) String() string { return string(t) }
+
+// IsKnown reports whether t is one of the values the API accepts.
+func (t ImageType) IsKnown() bool {
+	switch t {
+	case ImageTypePublic, ImageTypePrivate, ImageTypeShared, ImageTypeAll:
+		return true
+	}
+	return false
+}
+
+// Values returns the image types the API accepts.
+func (ImageType) Values() []ImageType {
+	return []ImageType{ImageTypePublic, ImageTypePrivate, ImageTypeShared, ImageTypeAll}
+}

@@ -1,0 +1,66 @@
+package cph
+
+import (
+	"fmt"
+	"net/url"
+	"strconv"
+	"strings"
+)
+
+// isRegionID reports whether s has the shape of a Huawei Cloud region ID:
+// lower-case words joined by '-', the last one a number ("cn-north-4",
+// "ap-southeast-1", "ru-northwest-2").
+func isRegionID(s string) bool {
+	parts := strings.Split(s, "-")
+	if len(s) > 64 || len(parts) < 2 {
+		return false
+	}
+	for i, p := range parts {
+		if p == "" {
+			return false
+		}
+		last := i == len(parts)-1
+		for j := 0; j < len(p); j++ {
+			c := p[j]
+			digit := '0' <= c && c <= '9'
+			lower := 'a' <= c && c <= 'z'
+			if last && !digit || !last && !lower && !(i > 0 && digit) {
+				return false
+			}
+		}
+	}
+	return true
+}
+
+// regionEndpoint returns the CPH endpoint of a region.
+func regionEndpoint(region string) string {
+	return "https://cph." + region + ".myhuaweicloud.com"
+}
+
+// parseEndpoint checks that raw is an absolute http or https URL with a host
+// and no user information, query or fragment, and returns it without a
+// trailing slash.
+func parseEndpoint(raw string) (*url.URL, error) {
+	u, err := url.Parse(raw)
+	if err != nil {
+		return nil, fmt.Errorf("%w: %q is not a URL", ErrInvalidEndpoint, raw)
+	}
+	switch {
+	case u.Scheme != "http" && u.Scheme != "https":
+		return nil, fmt.Errorf("%w: %q is not an absolute http(s) URL", ErrInvalidEndpoint, u.Redacted())
+	case u.Host == "" || u.Hostname() == "":
+		return nil, fmt.Errorf("%w: %q has no host", ErrInvalidEndpoint, u.Redacted())
+	case u.User != nil:
+		return nil, fmt.Errorf("%w: %q carries user information; give credentials with WithCredentials", ErrInvalidEndpoint, u.Redacted())
+	case u.RawQuery != "" || u.ForceQuery || u.Fragment != "":
+		return nil, fmt.Errorf("%w: %q has a query or fragment", ErrInvalidEndpoint, u.Redacted())
+	}
+	if p := u.Port(); p != "" {
+		if n, err := strconv.Atoi(p); err != nil || n < 1 || n > 65535 {
+			return nil, fmt.Errorf("%w: %q has a bad port", ErrInvalidEndpoint, u.Redacted())
+		}
+	}
+	u.Path = strings.TrimRight(u.Path, "/")
+	u.RawPath = ""
+	return u, nil
+}
