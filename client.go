@@ -237,39 +237,77 @@ type response struct {
 	body   []byte
 }
 
-// do is the one place that sends a request: it builds it, signs it, sends
-// it, and reads the answer through the size cap. A non-2xx answer becomes
-// an *APIError; every error starts with "cph: <op>:" and wraps its cause.
-func (c *Client) do(ctx context.Context, op, method, path string, query url.Values) (*response, error) {
+// call is one API operation to send.
+type call struct {
+	op     string     // the operation's name, for errors and logs: "ListPhoneImages"
+	method string     // http.MethodGet
+	path   string     // below the endpoint; "{project_id}" is replaced by the project ID
+	query  url.Values // may be nil
+}
+
+// do is the one place that sends a request. It resolves the project ID and
+// credentials, then sends the call and returns its 2xx answer. A non-2xx
+// answer becomes an *APIError; every error starts with "cph: <op>:" and
+// wraps its cause.
+func (c *Client) do(ctx context.Context, cl call) (*response, error) {
 	if ctx == nil {
-		return nil, fmt.Errorf("cph: %s: %w: nil context", op, ErrInvalidParameter)
+		return nil, fmt.Errorf("cph: %s: %w: nil context", cl.op, ErrInvalidParameter)
 	}
 	if err := ctx.Err(); err != nil {
-		return nil, fmt.Errorf("cph: %s: %w", op, err)
+		return nil, fmt.Errorf("cph: %s: %w", cl.op, err)
+	}
+	projectID, err := c.resolveProjectID(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("cph: %s: %w", cl.op, err)
+	}
+	creds, err := c.resolveCredentials(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("cph: %s: %w", cl.op, err)
 	}
 	u := *c.endpoint
-	u.Path += path
-	u.RawQuery = query.Encode()
-	req, err := http.NewRequestWithContext(ctx, method, u.String(), nil)
+	u.Path += strings.ReplaceAll(cl.path, "{project_id}", projectID)
+	u.RawQuery = cl.query.Encode()
+	return c.send(ctx, cl, &u, projectID, creds)
+}
+
+// resolveProjectID returns the project ID the calls act on.
+func (c *Client) resolveProjectID(context.Context) (string, error) {
+	return c.projectID, nil
+}
+
+// resolveCredentials returns the credentials that sign the next request.
+func (c *Client) resolveCredentials(context.Context) (Credentials, error) {
+	return c.creds, nil
+}
+
+// send sends the call to u and reads its answer.
+func (c *Client) send(ctx context.Context, cl call, u *url.URL, projectID string, creds Credentials) (*response, error) {
+	return c.attempt(ctx, cl, u, projectID, creds)
+}
+
+// attempt sends one signed request and reads its answer through the size
+// cap.
+func (c *Client) attempt(ctx context.Context, cl call, u *url.URL, projectID string, creds Credentials) (*response, error) {
+	req, err := http.NewRequestWithContext(ctx, cl.method, u.String(), nil)
 	if err != nil {
-		return nil, fmt.Errorf("cph: %s: %w", op, err)
+		return nil, fmt.Errorf("cph: %s: %w", cl.op, err)
 	}
 	req.Header.Set("User-Agent", c.userAgent)
 	req.Header.Set("Accept", "application/json")
-	req.Header.Set(headerProjectID, c.projectID)
-	if c.creds.SecurityToken != "" {
-		req.Header.Set(headerSecurityToken, c.creds.SecurityToken)
+	req.Header.Set(headerProjectID, projectID)
+	if creds.SecurityToken != "" {
+		req.Header.Set(headerSecurityToken, creds.SecurityToken)
 	}
-	sig, err := sign(req, sigv.HMACSHA256, c.creds, c.now())
+	sig, err := sign(req, sigv.HMACSHA256, creds, c.now())
 	if err != nil {
-		return nil, fmt.Errorf("cph: %s: %w", op, err)
+		return nil, fmt.Errorf("cph: %s: %w", cl.op, err)
 	}
-	secrets := []string{sig, c.creds.SecurityToken, c.creds.SecretKey}
+	secrets := []string{sig, creds.SecurityToken, creds.SecretKey}
 
 	start := time.Now()
 	resp, err := c.hc.Do(req)
 	if err != nil {
-		return nil, redactError(fmt.Errorf("cph: %s: %w", op, err), secrets)
+		return nil, redactError(fmt.Errorf("cph: %s: %w", cl.op, err), secrets)
 	}
 	defer resp.Body.Close()
 	ok := resp.StatusCode >= 200 && resp.StatusCode < 300
@@ -278,12 +316,12 @@ func (c *Client) do(ctx context.Context, op, method, path string, query url.Valu
 		limit = c.maxBodyBytes
 	}
 	body, err := readCapped(resp, limit)
-	c.logAttempt(ctx, op, req, resp, time.Since(start), err)
+	c.logAttempt(ctx, cl.op, req, resp, time.Since(start), err)
 	if err != nil && (ok || !errors.Is(err, ErrResponseTooLarge)) {
-		return nil, redactError(fmt.Errorf("cph: %s: read response: %w", op, err), secrets)
+		return nil, redactError(fmt.Errorf("cph: %s: read response: %w", cl.op, err), secrets)
 	}
 	if !ok {
-		e := newAPIError(op, resp.StatusCode, resp.Header, body)
+		e := newAPIError(cl.op, resp.StatusCode, resp.Header, body)
 		e.Message = redact(e.Message, secrets)
 		return nil, e
 	}

@@ -62,8 +62,12 @@ func (c *Client) ListPhoneImages(ctx context.Context, opts ...ListOption) (*List
 	if p.imageType != "" {
 		query.Set("image_type", string(p.imageType))
 	}
-	path := "/v1/" + c.projectID + "/cloud-phone/phone-images"
-	resp, err := c.do(ctx, opListPhoneImages, http.MethodGet, path, query)
+	resp, err := c.do(ctx, call{
+		op:     opListPhoneImages,
+		method: http.MethodGet,
+		path:   "/v1/{project_id}/cloud-phone/phone-images",
+		query:  query,
+	})
 	if err != nil {
 		return nil, err
 	}
