@@ -1,0 +1,108 @@
+package cph
+
+import (
+	"errors"
+	"net/http"
+	"strings"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+func TestNewClientConfigErrors(t *testing.T) {
+	ok := []Option{WithRegion("cn-north-4"), WithProjectID(testProjectID), WithCredentials(testCreds)}
+	with := func(extra ...Option) []Option { return append(append([]Option{}, ok...), extra...) }
+	tests := map[string]struct {
+		opts []Option
+		want []error
+	}{
+		"nothing": {nil, []error{ErrMissingEndpoint, ErrMissingProjectID, ErrMissingCredentials}},
+		"no region nor endpoint": {
+			[]Option{WithProjectID(testProjectID), WithCredentials(testCreds)}, []error{ErrMissingEndpoint},
+		},
+		"empty region":            {[]Option{WithRegion(""), WithProjectID(testProjectID), WithCredentials(testCreds)}, []error{ErrMissingEndpoint}},
+		"region with a dot":       {with(WithRegion("cn-north-4.evil.com")), []error{ErrInvalidEndpoint}},
+		"region with a slash":     {with(WithRegion("cn/north-4")), []error{ErrInvalidEndpoint}},
+		"region upper case":       {with(WithRegion("CN-NORTH-4")), []error{ErrInvalidEndpoint}},
+		"region without number":   {with(WithRegion("cn-north")), []error{ErrInvalidEndpoint}},
+		"region one word":         {with(WithRegion("cnnorth4")), []error{ErrInvalidEndpoint}},
+		"region with space":       {with(WithRegion("cn-north-4 ")), []error{ErrInvalidEndpoint}},
+		"endpoint relative":       {with(WithEndpoint("cph.cn-north-4.myhuaweicloud.com")), []error{ErrInvalidEndpoint}},
+		"endpoint ftp":            {with(WithEndpoint("ftp://cph.example.com")), []error{ErrInvalidEndpoint}},
+		"endpoint no host":        {with(WithEndpoint("https://")), []error{ErrInvalidEndpoint}},
+		"endpoint with user info": {with(WithEndpoint("https://user:pass@cph.example.com")), []error{ErrInvalidEndpoint}},
+		"endpoint with query":     {with(WithEndpoint("https://cph.example.com/?a=b")), []error{ErrInvalidEndpoint}},
+		"endpoint with fragment":  {with(WithEndpoint("https://cph.example.com/#x")), []error{ErrInvalidEndpoint}},
+		"endpoint bad port":       {with(WithEndpoint("https://cph.example.com:99999")), []error{ErrInvalidEndpoint}},
+		"endpoint not a URL":      {with(WithEndpoint("https://[::1")), []error{ErrInvalidEndpoint}},
+		"no project":              {[]Option{WithRegion("cn-north-4"), WithCredentials(testCreds)}, []error{ErrMissingProjectID}},
+		"project with slash":      {with(WithProjectID("../other")), []error{ErrInvalidProjectID}},
+		"project too long":        {with(WithProjectID(strings.Repeat("a", 65))), []error{ErrInvalidProjectID}},
+		"no credentials":          {[]Option{WithRegion("cn-north-4"), WithProjectID(testProjectID)}, []error{ErrMissingCredentials}},
+		"no secret key":           {with(WithCredentials(Credentials{AccessKey: testAK})), []error{ErrMissingCredentials}},
+		"no access key":           {with(WithCredentials(Credentials{SecretKey: testSK})), []error{ErrMissingCredentials}},
+		"access key with newline": {with(WithCredentials(Credentials{AccessKey: "AK\nX-Evil: 1", SecretKey: testSK})), []error{ErrInvalidCredentials}},
+		"access key with comma":   {with(WithCredentials(Credentials{AccessKey: "AK,Signature=x", SecretKey: testSK})), []error{ErrInvalidCredentials}},
+		"token with newline":      {with(WithCredentials(Credentials{AccessKey: testAK, SecretKey: testSK, SecurityToken: "t\r\nX: y"})), []error{ErrInvalidCredentials}},
+		"user agent with newline": {with(WithUserAgent("app\r\nX-Evil: 1")), []error{ErrInvalidParameter}},
+	}
+	for name, tc := range tests {
+		t.Run(name, func(t *testing.T) {
+			c, err := NewClient(tc.opts...)
+			assert.Nil(t, c)
+			require.Error(t, err)
+			for _, want := range tc.want {
+				assert.ErrorIs(t, err, want)
+			}
+			for _, line := range strings.Split(err.Error(), "\n") {
+				assert.True(t, strings.HasPrefix(line, "cph: NewClient: "), line)
+			}
+			assert.NotContains(t, err.Error(), testSK)
+			assert.NotContains(t, err.Error(), "pass@", "user information must not be echoed")
+		})
+	}
+}
+
+func TestNewClientEndpoint(t *testing.T) {
+	base := []Option{WithProjectID(testProjectID), WithCredentials(testCreds)}
+	tests := map[string]struct {
+		opts         []Option
+		wantRegion   string
+		wantEndpoint string
+	}{
+		"region":                 {[]Option{WithRegion("cn-north-4")}, "cn-north-4", "https://cph.cn-north-4.myhuaweicloud.com"},
+		"other region":           {[]Option{WithRegion("ap-southeast-1")}, "ap-southeast-1", "https://cph.ap-southeast-1.myhuaweicloud.com"},
+		"endpoint only":          {[]Option{WithEndpoint("https://cph.example.com")}, "", "https://cph.example.com"},
+		"endpoint overrides":     {[]Option{WithRegion("cn-north-4"), WithEndpoint("https://proxy.example.com:8443")}, "cn-north-4", "https://proxy.example.com:8443"},
+		"endpoint before region": {[]Option{WithEndpoint("https://proxy.example.com"), WithRegion("cn-east-3")}, "cn-east-3", "https://proxy.example.com"},
+		"trailing slash dropped": {[]Option{WithEndpoint("https://cph.example.com/")}, "", "https://cph.example.com"},
+		"path prefix kept":       {[]Option{WithEndpoint("https://gw.example.com/cph/")}, "", "https://gw.example.com/cph"},
+		"loopback http":          {[]Option{WithEndpoint("http://127.0.0.1:8080")}, "", "http://127.0.0.1:8080"},
+		"nil option ignored":     {[]Option{nil, WithRegion("cn-south-1"), nil}, "cn-south-1", "https://cph.cn-south-1.myhuaweicloud.com"},
+	}
+	for name, tc := range tests {
+		t.Run(name, func(t *testing.T) {
+			c, err := NewClient(append(append([]Option{}, base...), tc.opts...)...)
+			require.NoError(t, err)
+			assert.Equal(t, tc.wantRegion, c.Region())
+			assert.Equal(t, tc.wantEndpoint, c.Endpoint())
+			assert.Equal(t, testProjectID, c.ProjectID())
+		})
+	}
+}
+
+func TestNewClientHTTPClient(t *testing.T) {
+	base := []Option{WithRegion("cn-north-4"), WithProjectID(testProjectID), WithCredentials(testCreds)}
+
+	c, err := NewClient(base...)
+	require.NoError(t, err)
+	assert.NotSame(t, http.DefaultClient, c.hc, "the library uses its own client")
+	require.NotNil(t, c.hc.CheckRedirect)
+	assert.True(t, errors.Is(c.hc.CheckRedirect(nil, nil), http.ErrUseLastResponse), "redirects are not followed")
+
+	mine := &http.Client{}
+	c, err = NewClient(append(base, WithHTTPClient(mine))...)
+	require.NoError(t, err)
+	assert.Same(t, mine, c.hc, "a caller's client is used as given")
+}
