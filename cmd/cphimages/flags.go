@@ -1,0 +1,126 @@
+package main
+
+import (
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"strings"
+	"time"
+
+	"github.com/cph-go/cph"
+)
+
+// Output formats.
+const (
+	outputTable = "table"
+	outputJSON  = "json"
+)
+
+// options are the parsed command line.
+type options struct {
+	region    string
+	endpoint  string
+	projectID string
+	imageType cph.ImageType
+	label     string
+	os        string
+	output    string
+	timeout   time.Duration
+	verbose   bool
+	version   bool
+	demo      bool
+}
+
+// usageError is a command line that cannot run as given.
+type usageError struct{ msg string }
+
+func (e *usageError) Error() string { return e.msg }
+
+func usagef(format string, args ...any) error {
+	return &usageError{msg: fmt.Sprintf(format, args...)}
+}
+
+// newFlagSet declares the flags into o.
+func newFlagSet(o *options) *flag.FlagSet {
+	fs := flag.NewFlagSet("cphimages", flag.ContinueOnError)
+	fs.SetOutput(io.Discard)
+	fs.StringVar(&o.region, "region", "", "region `ID`, such as cn-north-4; the endpoint is then https://cph.{region}.myhuaweicloud.com")
+	fs.StringVar(&o.endpoint, "endpoint", "", "endpoint `URL`, overriding the region's")
+	fs.StringVar(&o.projectID, "project-id", "", "project `ID` (default $"+envProjectID+")")
+	fs.Func("type", "list only images of this `type`: "+joinImageTypes()+" (default all)", func(v string) error {
+		t := cph.ImageType(v)
+		if v != "" && !t.IsKnown() {
+			return fmt.Errorf("must be one of %s", joinImageTypes())
+		}
+		o.imageType = t
+		return nil
+	})
+	fs.StringVar(&o.label, "label", "", "list only images with this image `label`, such as cloud_phone")
+	fs.StringVar(&o.os, "os", "", "list only images of this `OS`: an OS type (aosp) or an OS name or its start (AOSP7.1.1, AOSP7)")
+	fs.Func("output", "output `format`: table or json (default table)", func(v string) error {
+		if v != outputTable && v != outputJSON {
+			return errors.New("must be table or json")
+		}
+		o.output = v
+		return nil
+	})
+	fs.DurationVar(&o.timeout, "timeout", 30*time.Second, "give up after this `duration`")
+	fs.BoolVar(&o.verbose, "verbose", false, "log each request to stderr (secrets redacted)")
+	fs.BoolVar(&o.version, "version", false, "print the version and exit")
+	fs.BoolVar(&o.demo, "demo", false, "list the documented sample images from an in-process fake server; needs no credentials")
+	return fs
+}
+
+func joinImageTypes() string {
+	var names []string
+	for _, t := range cph.ImageType("").Values() {
+		names = append(names, string(t))
+	}
+	return strings.Join(names, ", ")
+}
+
+// parseArgs parses the command line. It returns flag.ErrHelp for -h and a
+// *usageError for anything it cannot run.
+func parseArgs(args []string) (options, error) {
+	o := options{output: outputTable}
+	fs := newFlagSet(&o)
+	if err := fs.Parse(args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			return o, err
+		}
+		return o, usagef("%s", err)
+	}
+	switch {
+	case fs.NArg() > 0:
+		return o, usagef("unexpected argument %q: cphimages takes only flags", fs.Arg(0))
+	case o.timeout <= 0:
+		return o, usagef("--timeout must be positive, not %s", o.timeout)
+	case o.demo && (o.region != "" || o.endpoint != "" || o.projectID != ""):
+		return o, usagef("--demo lists from its own fake server: it takes no --region, --endpoint or --project-id")
+	}
+	return o, nil
+}
+
+// printUsage writes the help text to w.
+func printUsage(w io.Writer) {
+	var o options
+	fs := newFlagSet(&o)
+	fmt.Fprintf(w, `Usage: cphimages [flags]
+
+Lists the cloud phone images of a Huawei Cloud CPH project.
+
+Credentials come from the environment:
+  %-32s the access key
+  %-32s the secret key
+  %-32s the token of temporary credentials, if any
+  %-32s the project ID, unless --project-id is given
+Try it without any: cphimages --demo
+
+Flags:
+`, envAK, envSK, envToken, envProjectID)
+	fs.SetOutput(w)
+	fs.PrintDefaults()
+	fmt.Fprintln(w, `
+Exit status: 0 success, 1 API or network failure, 2 usage or configuration error.`)
+}

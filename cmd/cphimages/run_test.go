@@ -1,0 +1,363 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"flag"
+	"net/http"
+	"net/http/httptest"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/cph-go/cph"
+	"github.com/cph-go/cph/cphtest"
+	"github.com/cph-go/cph/internal/sigv"
+)
+
+var update = flag.Bool("update", false, "rewrite the golden files under testdata/")
+
+// env is the environment a run sees; unset variables are empty.
+type env map[string]string
+
+// result is what a run returned and wrote.
+type result struct {
+	code   int
+	stdout string
+	stderr string
+}
+
+// runCLI runs the command with args in e, every other credential variable
+// cleared.
+func runCLI(t *testing.T, e env, args ...string) result {
+	t.Helper()
+	for _, name := range []string{envAK, envSK, envToken, envProjectID} {
+		t.Setenv(name, e[name])
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
+	defer cancel()
+	var stdout, stderr bytes.Buffer
+	code := run(ctx, args, &stdout, &stderr)
+	return result{code: code, stdout: stdout.String(), stderr: stderr.String()}
+}
+
+// serverEnv is the environment that signs for srv.
+func serverEnv(srv *cphtest.Server) env {
+	c := srv.Credentials()
+	return env{envAK: c.AccessKey, envSK: c.SecretKey, envToken: c.SecurityToken, envProjectID: srv.ProjectID()}
+}
+
+func newServer(t *testing.T, opts ...cphtest.Option) *cphtest.Server {
+	t.Helper()
+	srv := cphtest.NewServer(opts...)
+	t.Cleanup(srv.Close)
+	return srv
+}
+
+// Images with every kind of value a table has to show.
+var varied = []cph.PhoneImage{
+	{ID: "0a1b2c3d4e5f60718293a4b5c6d7e8f9", Name: "game image", OSType: "aosp", OSName: "AOSP10.0.0",
+		Visibility: cph.VisibilityPrivate, Label: cph.LabelCloudGame1620, SupportsEncryption: true},
+	{ID: "ffeeddccbbaa99887766554433221100", Name: "new\tlabel\x1b[31m", OSType: "aosp", OSName: "",
+		Visibility: 7, Label: "cloud_future"},
+	{ID: "11112222333344445555666677778888", Name: "", OSType: "", OSName: "AOSP11",
+		Visibility: cph.VisibilityPublic, Label: cph.LabelCloudPhone1620},
+}
+
+func TestGolden(t *testing.T) {
+	tests := map[string]struct {
+		server []cphtest.Option // nil: --demo
+		args   []string
+	}{
+		"demo_table":      {args: []string{"--demo"}},
+		"demo_json":       {args: []string{"--demo", "--output", "json"}},
+		"demo_filtered":   {args: []string{"--demo", "--label", "cloud_phone", "--os", "AOSP7.1.1"}},
+		"demo_empty":      {args: []string{"--demo", "--type", "share"}},
+		"demo_empty_json": {args: []string{"--demo", "--type", "private", "--output", "json"}},
+		"varied_table":    {server: []cphtest.Option{cphtest.WithImages(varied...)}},
+		"varied_json":     {server: []cphtest.Option{cphtest.WithImages(varied...)}, args: []string{"--output=json"}},
+	}
+	for name, tt := range tests {
+		t.Run(name, func(t *testing.T) {
+			e := env{}
+			args := tt.args
+			if tt.server != nil {
+				srv := newServer(t, tt.server...)
+				e = serverEnv(srv)
+				args = append([]string{"--endpoint", srv.URL}, args...)
+			}
+			r := runCLI(t, e, args...)
+			require.Equal(t, exitOK, r.code, "stderr: %s", r.stderr)
+
+			path := filepath.Join("testdata", name+".golden")
+			if *update {
+				require.NoError(t, os.WriteFile(path, []byte(r.stdout), 0o644))
+			}
+			want, err := os.ReadFile(path)
+			require.NoError(t, err, "run go test -update to create it")
+			assert.Equal(t, string(want), r.stdout)
+			if strings.HasSuffix(name, "json") {
+				assert.True(t, json.Valid([]byte(r.stdout)))
+			}
+		})
+	}
+}
+
+func TestDemo_NeedsNoCredentials(t *testing.T) {
+	r := runCLI(t, env{}, "--demo")
+	require.Equal(t, exitOK, r.code, r.stderr)
+	for _, id := range []string{"20032420200401a60b0003a99684b8ea", "20032120200330a20b000eae5b8c01e6", "be4d231e44d2a4ccf612660a473fe1e3"} {
+		assert.Contains(t, r.stdout, id)
+	}
+	assert.Contains(t, r.stderr, "--demo")
+	assert.NotContains(t, r.stdout, "--demo", "notes go to stderr, not into the output")
+}
+
+func TestUsageAndConfigErrors(t *testing.T) {
+	srv := newServer(t)
+	good := serverEnv(srv)
+	tests := map[string]struct {
+		env  env
+		args []string
+		want []string // in stderr
+	}{
+		"unknown type":       {good, []string{"--endpoint", srv.URL, "--type", "bogus"}, []string{`"bogus"`, "-type", "public, private, share, all"}},
+		"upper-case type":    {good, []string{"--endpoint", srv.URL, "--type", "PUBLIC"}, []string{`"PUBLIC"`}},
+		"unknown output":     {good, []string{"--endpoint", srv.URL, "--output", "xml"}, []string{`"xml"`, "table or json"}},
+		"unknown flag":       {good, []string{"--nope"}, []string{"-nope"}},
+		"argument":           {good, []string{"--endpoint", srv.URL, "images"}, []string{`unexpected argument "images"`}},
+		"zero timeout":       {good, []string{"--endpoint", srv.URL, "--timeout", "0"}, []string{"--timeout must be positive"}},
+		"bad timeout":        {good, []string{"--timeout", "soon"}, []string{`"soon"`, "-timeout"}},
+		"demo with endpoint": {good, []string{"--demo", "--endpoint", srv.URL}, []string{"--demo", "--endpoint"}},
+		"demo with project":  {env{}, []string{"--demo", "--project-id", "p"}, []string{"--project-id"}},
+		"bad region":         {good, []string{"--region", "North China"}, []string{"region", `"North China"`}},
+		"bad endpoint":       {good, []string{"--endpoint", "ftp://example.com"}, []string{"invalid endpoint"}},
+		"bad project ID":     {good, []string{"--endpoint", srv.URL, "--project-id", "a/b"}, []string{"project ID"}},
+		"nothing configured": {env{}, nil, []string{envAK, envSK, envProjectID, "--project-id", "--region", "--endpoint", "--demo"}},
+		"no secret key":      {env{envAK: "AK", envProjectID: "p"}, []string{"--region", "cn-north-4"}, []string{"set " + envSK + " (the secret key)"}},
+		"no access key":      {env{envSK: "SK", envProjectID: "p"}, []string{"--region", "cn-north-4"}, []string{"set " + envAK + " (the access key)"}},
+		"no project ID":      {env{envAK: "AK", envSK: "SK"}, []string{"--region", "cn-north-4"}, []string{envProjectID}},
+		"no region":          {good, nil, []string{"--region", "--endpoint"}},
+		"bad access key":     {env{envAK: "A K", envSK: "SK", envProjectID: "p"}, []string{"--region", "cn-north-4"}, []string{"invalid credentials"}},
+	}
+	for name, tt := range tests {
+		t.Run(name, func(t *testing.T) {
+			before := len(srv.Requests())
+			r := runCLI(t, tt.env, tt.args...)
+			assert.Equal(t, exitUsage, r.code, "stderr: %s", r.stderr)
+			assert.Empty(t, r.stdout)
+			for _, w := range tt.want {
+				assert.Contains(t, r.stderr, w)
+			}
+			assert.Len(t, srv.Requests(), before, "a usage error sends nothing")
+		})
+	}
+
+	// Only what is missing is named.
+	r := runCLI(t, env{envAK: "AK", envProjectID: "p"}, "--region", "cn-north-4")
+	assert.NotContains(t, r.stderr, envAK)
+	assert.NotContains(t, r.stderr, "--project-id")
+}
+
+func TestHelpAndVersion(t *testing.T) {
+	r := runCLI(t, env{}, "--version")
+	assert.Equal(t, exitOK, r.code)
+	assert.Equal(t, "cphimages "+cph.Version+"\n", r.stdout)
+
+	for _, arg := range []string{"-h", "--help"} {
+		r = runCLI(t, env{}, arg)
+		assert.Equal(t, exitOK, r.code)
+		for _, w := range []string{"Usage: cphimages", "-demo", "-output", envAK, envSK, envToken, envProjectID, "Exit status"} {
+			assert.Contains(t, r.stdout, w)
+		}
+	}
+}
+
+func TestAPIErrors(t *testing.T) {
+	tests := map[string]struct {
+		prepare func(srv *cphtest.Server, e env) (env, []string)
+		want    []string
+		hint    bool
+	}{
+		"wrong secret key": {
+			prepare: func(srv *cphtest.Server, e env) (env, []string) {
+				e[envSK] = "wrong-secret"
+				return e, nil
+			},
+			want: []string{"401 Unauthorized", cphtest.CodeAuthFailed, "verify aksk signature fail"},
+			hint: true,
+		},
+		"other project": {
+			prepare: func(srv *cphtest.Server, e env) (env, []string) {
+				return e, []string{"--project-id", "ffffffffffffffffffffffffffffffff"}
+			},
+			want: []string{"403 Forbidden", cphtest.CodeProjectUnavailable, "The project is unavailable."},
+			hint: true,
+		},
+		"project from the flag wins": {
+			prepare: func(srv *cphtest.Server, e env) (env, []string) {
+				e[envProjectID] = srv.ProjectID()
+				return e, []string{"--project-id", "ffffffffffffffffffffffffffffffff"}
+			},
+			want: []string{"403 Forbidden"},
+			hint: true,
+		},
+		"injected fault": {
+			prepare: func(srv *cphtest.Server, e env) (env, []string) {
+				srv.FailNext(1, http.StatusBadRequest, "CPS.0003", "Service internal error.")
+				return e, nil
+			},
+			want: []string{"400 Bad Request", "CPS.0003", "Service internal error."},
+		},
+		"unknown path": {
+			prepare: func(srv *cphtest.Server, e env) (env, []string) {
+				return e, []string{"--endpoint", srv.URL + "/wrong"}
+			},
+			want: []string{"404 Not Found", cphtest.CodeAPINotFound},
+		},
+	}
+	for name, tt := range tests {
+		t.Run(name, func(t *testing.T) {
+			srv := newServer(t)
+			e, args := tt.prepare(srv, serverEnv(srv))
+			r := runCLI(t, e, append([]string{"--endpoint", srv.URL}, args...)...)
+			assert.Equal(t, exitFailure, r.code, "stderr: %s", r.stderr)
+			assert.Empty(t, r.stdout)
+			for _, w := range tt.want {
+				assert.Contains(t, r.stderr, w)
+			}
+			reqs := srv.Requests()
+			require.NotEmpty(t, reqs)
+			assert.Contains(t, r.stderr, "request ID: ", "the request ID is printed")
+			assert.Regexp(t, `request ID: [0-9a-f]{32}\n`, r.stderr)
+			assert.Equal(t, tt.hint, strings.Contains(r.stderr, "hint:"))
+		})
+	}
+}
+
+func TestNetworkErrors(t *testing.T) {
+	closed := cphtest.NewServer()
+	e := serverEnv(closed)
+	url := closed.URL
+	closed.Close()
+	r := runCLI(t, e, "--endpoint", url)
+	assert.Equal(t, exitFailure, r.code)
+	assert.Contains(t, r.stderr, "cphimages: cph: ListPhoneImages")
+	assert.Empty(t, r.stdout)
+
+	// A server that never answers, and a short --timeout.
+	release := make(chan struct{})
+	slow := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		select {
+		case <-r.Context().Done():
+		case <-release:
+		}
+	}))
+	t.Cleanup(slow.Close)
+	t.Cleanup(func() { close(release) })
+	r = runCLI(t, e, "--endpoint", slow.URL, "--timeout", "50ms")
+	assert.Equal(t, exitFailure, r.code)
+	assert.Contains(t, r.stderr, "no answer within --timeout 50ms")
+}
+
+func TestFilters(t *testing.T) {
+	srv := newServer(t,
+		cphtest.WithImages(varied...),
+		cphtest.WithSharedImages(cph.PhoneImage{ID: "shared", OSType: "aosp", OSName: "AOSP10.0.0", Visibility: cph.VisibilityPrivate, Label: cph.LabelCloudPhone}),
+	)
+	tests := map[string]struct {
+		args  []string
+		query string // the image_type sent
+		want  []string
+	}{
+		"no filter":      {nil, "", []string{"0a1b2c3d4e5f60718293a4b5c6d7e8f9", "ffeeddccbbaa99887766554433221100", "11112222333344445555666677778888", "shared"}},
+		"type all":       {[]string{"--type", "all"}, "all", []string{"0a1b2c3d4e5f60718293a4b5c6d7e8f9", "ffeeddccbbaa99887766554433221100", "11112222333344445555666677778888", "shared"}},
+		"type public":    {[]string{"--type", "public"}, "public", []string{"11112222333344445555666677778888"}},
+		"type private":   {[]string{"--type=private"}, "private", []string{"0a1b2c3d4e5f60718293a4b5c6d7e8f9"}},
+		"type share":     {[]string{"--type", "share"}, "share", []string{"shared"}},
+		"label":          {[]string{"--label", "cloud_game_1620"}, "", []string{"0a1b2c3d4e5f60718293a4b5c6d7e8f9"}},
+		"label any case": {[]string{"--label", "CLOUD_FUTURE"}, "", []string{"ffeeddccbbaa99887766554433221100"}},
+		"unknown label":  {[]string{"--label", "nothing"}, "", []string{}},
+		"os type":        {[]string{"--os", "AOSP"}, "", []string{"0a1b2c3d4e5f60718293a4b5c6d7e8f9", "ffeeddccbbaa99887766554433221100", "11112222333344445555666677778888", "shared"}},
+		"os name":        {[]string{"--os", "aosp11"}, "", []string{"11112222333344445555666677778888"}},
+		"os name start":  {[]string{"--os", "AOSP10"}, "", []string{"0a1b2c3d4e5f60718293a4b5c6d7e8f9", "shared"}},
+		"type and label": {[]string{"--type", "share", "--label", "cloud_phone"}, "share", []string{"shared"}},
+		"label and os":   {[]string{"--label", "cloud_phone", "--os", "AOSP11"}, "", []string{}},
+	}
+	for name, tt := range tests {
+		t.Run(name, func(t *testing.T) {
+			r := runCLI(t, serverEnv(srv), append([]string{"--endpoint", srv.URL, "--output", "json"}, tt.args...)...)
+			require.Equal(t, exitOK, r.code, "stderr: %s", r.stderr)
+			var doc struct {
+				RequestID   string           `json:"request_id"`
+				PhoneImages []cph.PhoneImage `json:"phone_images"`
+			}
+			require.NoError(t, json.Unmarshal([]byte(r.stdout), &doc))
+			require.NotNil(t, doc.PhoneImages, "an empty list is [], not null")
+			ids := []string{}
+			for _, img := range doc.PhoneImages {
+				ids = append(ids, img.ID)
+			}
+			assert.Equal(t, tt.want, ids)
+			assert.Len(t, doc.RequestID, 32)
+
+			reqs := srv.Requests()
+			assert.Equal(t, tt.query, reqs[len(reqs)-1].Query.Get("image_type"))
+		})
+	}
+}
+
+func TestTemporaryCredentials(t *testing.T) {
+	creds := cph.Credentials{AccessKey: "TEMPACCESSKEY0000001", SecretKey: "temp-secret-key", SecurityToken: "temp-session-token"}
+	srv := newServer(t, cphtest.WithCredentials(creds))
+	r := runCLI(t, serverEnv(srv), "--endpoint", srv.URL)
+	require.Equal(t, exitOK, r.code, r.stderr)
+	assert.Contains(t, r.stdout, "20032420200401a60b0003a99684b8ea")
+	assert.Equal(t, creds.SecurityToken, srv.Requests()[0].Header.Get("X-Security-Token"))
+
+	// Without the token the server refuses.
+	e := serverEnv(srv)
+	delete(e, envToken)
+	r = runCLI(t, e, "--endpoint", srv.URL)
+	assert.Equal(t, exitFailure, r.code)
+	assert.Contains(t, r.stderr, "decrypt token fail")
+}
+
+func TestVerboseRedactsSecrets(t *testing.T) {
+	creds := cph.Credentials{AccessKey: "VERBOSEACCESSKEY0001", SecretKey: "verbose-secret-key-value", SecurityToken: "verbose-session-token-value"}
+	for name, wrongSK := range map[string]bool{"success": false, "failure": true} {
+		t.Run(name, func(t *testing.T) {
+			srv := newServer(t, cphtest.WithCredentials(creds))
+			e := serverEnv(srv)
+			want := exitOK
+			if wrongSK {
+				e[envSK] = "verbose-wrong-secret-key"
+				want = exitFailure
+			}
+			r := runCLI(t, e, "--endpoint", srv.URL, "--verbose")
+			require.Equal(t, want, r.code, r.stderr)
+
+			assert.Contains(t, r.stderr, "level=DEBUG")
+			assert.Contains(t, r.stderr, `msg="cph: request"`)
+			assert.Contains(t, r.stderr, "secret_key=[REDACTED]")
+			reqs := srv.Requests()
+			require.Len(t, reqs, 1)
+			a, err := sigv.ParseAuthorization(reqs[0].Header.Get("Authorization"))
+			require.NoError(t, err)
+			for what, secret := range map[string]string{
+				"secret key":     e[envSK],
+				"security token": creds.SecurityToken,
+				"signature":      a.Signature,
+			} {
+				assert.NotContains(t, r.stderr, secret, "the %s leaked", what)
+				assert.NotContains(t, r.stdout, secret, "the %s leaked", what)
+			}
+		})
+	}
+}

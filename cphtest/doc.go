@@ -1,0 +1,65 @@
+// Package cphtest is an in-process fake of the Huawei Cloud CPH API, for
+// testing code that calls it without the cloud.
+//
+// NewServer starts an HTTP server on the loopback interface (like
+// net/http/httptest), seeded with the three images of the documented
+// ListPhoneImages sample, a fixed demo project ID and fixed demo AK/SK.
+// Point a client at it with ClientOptions:
+//
+//	srv := cphtest.NewServer()
+//	defer srv.Close()
+//	client, err := cph.NewClient(srv.ClientOptions()...)
+//
+// The server behaves as the API gateway and the service do:
+//
+//   - It serves GET /v1/{project_id}/cloud-phone/phone-images with the
+//     documented JSON body, request_id in the body and an X-Request-Id
+//     header on every answer, and image_type filtering: "public" gives the
+//     images with is_public 1, "private" those with is_public 2, "share"
+//     the images seeded with WithSharedImages or SetSharedImages, and "all"
+//     or no image_type every image. Shared images are only listed by
+//     "share" and "all".
+//   - It verifies AK/SK signatures (SDK-HMAC-SHA256 and SDK-HMAC-SM3) by
+//     recomputing them with the official core signer over exactly the
+//     headers the Authorization header lists, as the gateway does; so it
+//     accepts this module's client and the official SDK's CphClient alike.
+//
+// Every error answer has the gateway's shape,
+//
+//	{"error_code": "APIGW.0301", "error_msg": "...", "request_id": "..."}
+//
+// with these statuses and codes:
+//
+//	401 APIGW.0301  no, malformed or wrong signature ("Incorrect IAM
+//	                authentication information: verify aksk signature fail"),
+//	                an unknown access key ("... Get secretKey failed ..."),
+//	                a missing or wrong security token when the server's
+//	                credentials have one ("... decrypt token fail"), or an
+//	                X-Sdk-Date more than 15 minutes from the server's clock
+//	                ("... signature expired", with a Date header)
+//	403 APIGW.0310  a project ID other than the server's, in the path or
+//	                in X-Project-Id ("The project is unavailable.")
+//	404 APIGW.0101  an unknown path or method ("The API does not exist or
+//	                has not been published in the environment.")
+//	400 CPS.0100    an image_type other than public, private, share or all
+//	                ("Parameter: image_type is invalid.")
+//
+// Sources and choices. APIGW.0301, APIGW.0101 and APIGW.0310 with their
+// statuses and messages are from the gateway's error code table in Huawei
+// Cloud's API Request Signing Guide
+// (https://support.huaweicloud.com/intl/en-us/devg-apisign/api-sign-errorcode.html)
+// and its FAQ on IAM authentication errors. For another project's ID the
+// table's entry is APIGW.0310, 403, "The project is unavailable.", whose
+// remedy is to use another project: the gateway refuses a project the
+// signing account cannot use before the service sees the request. CPH's own
+// error table (https://support.huaweicloud.com/intl/en-us/api-cph/ErrorCode.html)
+// lists no code for image_type; CPS.0100 is this package's choice, worded
+// like the table's "Parameter: <name> is invalid." entries. Tests should
+// match on the status or on the constants below rather than on message
+// text.
+//
+// Faults: FailNext makes the next n requests fail with a given status, code
+// and message, before any routing or signature check, as a gateway fault
+// would. Requests returns what the server received, in order. A Server is
+// safe for concurrent use.
+package cphtest

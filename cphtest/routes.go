@@ -1,0 +1,110 @@
+package cphtest
+
+import (
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"net/http"
+	"path"
+	"strconv"
+)
+
+// routes is the server's route table: every API the fake serves is
+// registered here. Each route sits behind the gateway (request ID, Date,
+// injected faults, recording); signed requires a valid AK/SK signature and
+// inProject the server's project ID in the path.
+func (s *Server) routes() http.Handler {
+	mux := http.NewServeMux()
+	mux.Handle("GET /v1/{project_id}/cloud-phone/phone-images", s.signed(s.inProject(s.listPhoneImages)))
+	mux.HandleFunc("/", s.notFound)
+	return s.gateway(mux)
+}
+
+// gateway does what the API gateway does for every request before routing:
+// it numbers the request, records it, stamps X-Request-Id and Date on the
+// answer, and answers an injected fault if one is pending.
+func (s *Server) gateway(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		now := s.now()
+		s.mu.Lock()
+		s.served++
+		id := requestID(s.served)
+		s.requests = append(s.requests, Request{
+			Method: r.Method,
+			Path:   r.URL.Path,
+			Query:  r.URL.Query(),
+			Header: r.Header.Clone(),
+			Time:   now,
+		})
+		f := s.fault
+		if s.fault.n > 0 {
+			s.fault.n--
+		}
+		s.mu.Unlock()
+
+		w.Header().Set("X-Request-Id", id)
+		w.Header().Set("Date", now.UTC().Format(http.TimeFormat))
+		if f.n > 0 {
+			s.writeError(w, f.status, f.code, f.message)
+			return
+		}
+		// The mux would redirect a path that is not clean; the gateway
+		// knows no such API.
+		if r.URL.Path != path.Clean(r.URL.Path) {
+			s.notFound(w, r)
+			return
+		}
+		next.ServeHTTP(w, r)
+	})
+}
+
+// requestID returns the n-th request ID: 32 hex digits like the service's,
+// the same for the same n in every run so that outputs can be pinned.
+func requestID(n uint64) string {
+	sum := sha256.Sum256([]byte("cphtest request " + strconv.FormatUint(n, 10)))
+	return hex.EncodeToString(sum[:16])
+}
+
+// errorBody is the gateway's and the service's error document.
+type errorBody struct {
+	Code      string `json:"error_code"`
+	Message   string `json:"error_msg"`
+	RequestID string `json:"request_id"`
+}
+
+// writeError answers status with an error document carrying the request's
+// ID.
+func (s *Server) writeError(w http.ResponseWriter, status int, code, message string) {
+	writeJSON(w, status, errorBody{Code: code, Message: message, RequestID: w.Header().Get("X-Request-Id")})
+}
+
+func writeJSON(w http.ResponseWriter, status int, v any) {
+	body, err := json.Marshal(v)
+	if err != nil {
+		http.Error(w, err.Error(), http.StatusInternalServerError)
+		return
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.Header().Set("Content-Length", strconv.Itoa(len(body)))
+	w.WriteHeader(status)
+	_, _ = w.Write(body)
+}
+
+// notFound answers a path or method the server does not serve.
+func (s *Server) notFound(w http.ResponseWriter, _ *http.Request) {
+	s.writeError(w, http.StatusNotFound, CodeAPINotFound,
+		"The API does not exist or has not been published in the environment.")
+}
+
+// inProject refuses a request whose path or X-Project-Id names a project
+// other than the server's.
+func (s *Server) inProject(next http.HandlerFunc) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		header := r.Header.Get("X-Project-Id")
+		if r.PathValue("project_id") != s.projectID || header != "" && header != s.projectID {
+			s.writeError(w, http.StatusForbidden, CodeProjectUnavailable, "The project is unavailable.")
+			return
+		}
+		next(w, r)
+	}
+}

@@ -1,0 +1,241 @@
+package cphtest
+
+import (
+	"net/http"
+	"net/http/httptest"
+	"net/url"
+	"slices"
+	"sync"
+	"time"
+
+	"github.com/cph-go/cph"
+)
+
+// Fixed demo values the server uses unless options say otherwise. They are
+// not secrets: anyone can sign requests to a cphtest server with them.
+const (
+	DefaultProjectID = "0123456789abcdef0123456789abcdef"
+	DefaultAccessKey = "CPHTESTDEMOACCESSKEY"
+	DefaultSecretKey = "cphtest-demo-secret-key-not-a-real-secret"
+)
+
+// Error codes the server answers with; see the package documentation for
+// when, and for their sources.
+const (
+	CodeAuthFailed         = "APIGW.0301" // 401: bad signature, unknown key, bad token, expired date
+	CodeProjectUnavailable = "APIGW.0310" // 403: another project's ID
+	CodeAPINotFound        = "APIGW.0101" // 404: unknown path or method
+	CodeInvalidImageType   = "CPS.0100"   // 400: unknown image_type
+)
+
+// MaxClockSkew is how far a request's X-Sdk-Date may be from the server's
+// clock, either way, before the signature counts as expired.
+const MaxClockSkew = 15 * time.Minute
+
+// Option configures a Server.
+type Option func(*config)
+
+type config struct {
+	projectID string
+	creds     cph.Credentials
+	now       func() time.Time
+	images    []cph.PhoneImage
+	imagesSet bool
+	shared    []cph.PhoneImage
+}
+
+// WithImages seeds the server with images instead of the documented
+// sample; with no images it starts empty.
+func WithImages(images ...cph.PhoneImage) Option {
+	return func(c *config) {
+		c.images = slices.Clone(images)
+		c.imagesSet = true
+	}
+}
+
+// WithSharedImages seeds images that other accounts share with the
+// project: they are listed for image_type "share" and "all" only.
+func WithSharedImages(images ...cph.PhoneImage) Option {
+	return func(c *config) { c.shared = slices.Clone(images) }
+}
+
+// WithProjectID sets the project ID the server serves; "" keeps
+// DefaultProjectID.
+func WithProjectID(id string) Option {
+	return func(c *config) {
+		if id != "" {
+			c.projectID = id
+		}
+	}
+}
+
+// WithCredentials sets the credentials the server accepts. An empty access
+// key or secret key keeps the default one. With a security token, requests
+// must carry that token in X-Security-Token and sign it.
+func WithCredentials(creds cph.Credentials) Option {
+	return func(c *config) {
+		if creds.AccessKey != "" {
+			c.creds.AccessKey = creds.AccessKey
+		}
+		if creds.SecretKey != "" {
+			c.creds.SecretKey = creds.SecretKey
+		}
+		c.creds.SecurityToken = creds.SecurityToken
+	}
+}
+
+// WithClock sets the server's own clock, which it checks X-Sdk-Date
+// against and stamps answers and recorded requests with; nil keeps
+// time.Now.
+func WithClock(now func() time.Time) Option {
+	return func(c *config) {
+		if now != nil {
+			c.now = now
+		}
+	}
+}
+
+// Request is a request as the server received it.
+type Request struct {
+	Method string
+	Path   string
+	Query  url.Values
+	Header http.Header // a copy of the request's headers
+	Time   time.Time   // when it arrived, by the server's clock
+}
+
+// Server is a fake CPH endpoint listening on the loopback interface.
+type Server struct {
+	// URL is the server's base URL, such as "http://127.0.0.1:40123",
+	// to use as the client's endpoint.
+	URL string
+
+	ts        *httptest.Server
+	projectID string
+	creds     cph.Credentials
+	now       func() time.Time
+
+	mu       sync.Mutex
+	images   []cph.PhoneImage
+	shared   []cph.PhoneImage
+	requests []Request
+	fault    fault
+	served   uint64 // answers given, numbering request IDs
+}
+
+// fault is an injected failure for the next n requests.
+type fault struct {
+	n       int
+	status  int
+	code    string
+	message string
+}
+
+// NewServer starts a server on 127.0.0.1 and returns it. Close it when
+// done.
+func NewServer(opts ...Option) *Server {
+	cfg := config{
+		projectID: DefaultProjectID,
+		creds:     cph.Credentials{AccessKey: DefaultAccessKey, SecretKey: DefaultSecretKey},
+		now:       time.Now,
+	}
+	for _, opt := range opts {
+		if opt != nil {
+			opt(&cfg)
+		}
+	}
+	if !cfg.imagesSet {
+		cfg.images = DocumentedImages()
+	}
+	s := &Server{
+		projectID: cfg.projectID,
+		creds:     cfg.creds,
+		now:       cfg.now,
+		images:    cfg.images,
+		shared:    cfg.shared,
+	}
+	s.ts = httptest.NewServer(s.routes())
+	s.URL = s.ts.URL
+	return s
+}
+
+// Close shuts the server down, waiting for requests in flight.
+func (s *Server) Close() { s.ts.Close() }
+
+// ProjectID returns the project ID the server serves.
+func (s *Server) ProjectID() string { return s.projectID }
+
+// Credentials returns the credentials the server accepts.
+func (s *Server) Credentials() cph.Credentials { return s.creds }
+
+// ClientOptions returns the options that point a cph.Client at the server:
+// its endpoint, project ID and credentials.
+func (s *Server) ClientOptions() []cph.Option {
+	return []cph.Option{
+		cph.WithEndpoint(s.URL),
+		cph.WithProjectID(s.projectID),
+		cph.WithCredentials(s.creds),
+	}
+}
+
+// SetImages replaces the project's own images (not the shared ones).
+func (s *Server) SetImages(images ...cph.PhoneImage) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.images = slices.Clone(images)
+}
+
+// SetSharedImages replaces the images shared with the project.
+func (s *Server) SetSharedImages(images ...cph.PhoneImage) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.shared = slices.Clone(images)
+}
+
+// Images returns every image the server lists for image_type "all": the
+// project's own, then the shared ones.
+func (s *Server) Images() []cph.PhoneImage {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return slices.Concat(s.images, s.shared)
+}
+
+// FailNext makes the next n requests fail with status and a gateway-shaped
+// body carrying code and message, whatever they ask for. A later call
+// replaces an earlier one; n <= 0 cancels it.
+func (s *Server) FailNext(n int, status int, code, message string) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.fault = fault{n: max(n, 0), status: status, code: code, message: message}
+}
+
+// Requests returns the requests the server received, in order of arrival.
+func (s *Server) Requests() []Request {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	out := make([]Request, len(s.requests))
+	for i, r := range s.requests {
+		out[i] = r
+		out[i].Query = cloneValues(r.Query)
+		out[i].Header = r.Header.Clone()
+	}
+	return out
+}
+
+func cloneValues(v url.Values) url.Values {
+	return url.Values(http.Header(v).Clone())
+}
+
+// DocumentedImages returns the three images of the documented
+// ListPhoneImages sample, which a server lists unless WithImages says
+// otherwise.
+func DocumentedImages() []cph.PhoneImage {
+	return []cph.PhoneImage{
+		{ID: "20032420200401a60b0003a99684b8ea", Name: "AOSP", OSType: "aosp", OSName: "AOSP7.1.1",
+			Visibility: cph.VisibilityPublic, Label: cph.LabelCloudGame},
+		{ID: "20032120200330a20b000eae5b8c01e6", Name: "AOSP", OSType: "aosp", OSName: "AOSP7.1.1",
+			Visibility: cph.VisibilityPublic, Label: cph.LabelCloudPhone},
+		{ID: "be4d231e44d2a4ccf612660a473fe1e3", Name: "AOSP", OSType: "aosp", OSName: "AOSP7.0.0",
+			Visibility: cph.VisibilityPublic, Label: cph.LabelQemuPhone},
+	}
+}
