@@ -44,19 +44,20 @@
 //	400 CPS.0100    an image_type other than public, private, share or all
 //	                ("Parameter: image_type is invalid.")
 //
-// Sources and choices. APIGW.0301, APIGW.0101 and APIGW.0310 with their
-// statuses and messages are from the gateway's error code table in Huawei
-// Cloud's API Request Signing Guide
-// (https://support.huaweicloud.com/intl/en-us/devg-apisign/api-sign-errorcode.html)
-// and its FAQ on IAM authentication errors. For another project's ID the
-// table's entry is APIGW.0310, 403, "The project is unavailable.", whose
-// remedy is to use another project: the gateway refuses a project the
-// signing account cannot use before the service sees the request. CPH's own
-// error table (https://support.huaweicloud.com/intl/en-us/api-cph/ErrorCode.html)
+// Sources and choices. APIGW.0301, APIGW.0101 and APIGW.0310, their
+// statuses and messages, and the 15-minute window for X-Sdk-Date come from
+// the gateway's error code table and FAQ in Huawei Cloud's API Request
+// Signing Guide
+// (https://support.huaweicloud.com/intl/en-us/devg-apisign/api-sign-errorcode.html).
+// No public source shows the exact answer to a project ID the signing
+// account cannot use; the fake answers with the table's entry for an
+// unusable project, APIGW.0310, 403, "The project is unavailable.", whose
+// remedy is to use another project. Either way the answer is an
+// authorization failure (cph.IsAuthError reports true for any 403). CPH's
+// own error table (https://support.huaweicloud.com/intl/en-us/api-cph/ErrorCode.html)
 // lists no code for image_type; CPS.0100 is this package's choice, worded
 // like the table's "Parameter: <name> is invalid." entries. Tests should
-// match on the status or on the constants below rather than on message
-// text.
+// match on the status or on the Code constants rather than on message text.
 //
 // Faults: FailNext makes the next n requests fail with a given status, code
 // and message, before any routing or signature check, as a gateway fault

@@ -14,18 +14,26 @@ import (
 // Fixed demo values the server uses unless options say otherwise. They are
 // not secrets: anyone can sign requests to a cphtest server with them.
 const (
+	// DefaultProjectID is the project ID a server serves by default.
 	DefaultProjectID = "0123456789abcdef0123456789abcdef"
+	// DefaultAccessKey is the access key a server accepts by default.
 	DefaultAccessKey = "CPHTESTDEMOACCESSKEY"
+	// DefaultSecretKey is the secret key of DefaultAccessKey.
 	DefaultSecretKey = "cphtest-demo-secret-key-not-a-real-secret"
 )
 
-// Error codes the server answers with; see the package documentation for
-// when, and for their sources.
+// Error codes the server answers with; the package documentation says when,
+// and gives their sources.
 const (
-	CodeAuthFailed         = "APIGW.0301" // 401: bad signature, unknown key, bad token, expired date
-	CodeProjectUnavailable = "APIGW.0310" // 403: another project's ID
-	CodeAPINotFound        = "APIGW.0101" // 404: unknown path or method
-	CodeInvalidImageType   = "CPS.0100"   // 400: unknown image_type
+	// CodeAuthFailed (401) refuses a bad signature, an unknown access key,
+	// a missing or wrong security token, or an expired X-Sdk-Date.
+	CodeAuthFailed = "APIGW.0301"
+	// CodeProjectUnavailable (403) refuses another project's ID.
+	CodeProjectUnavailable = "APIGW.0310"
+	// CodeAPINotFound (404) answers an unknown path or method.
+	CodeAPINotFound = "APIGW.0101"
+	// CodeInvalidImageType (400) refuses an unknown image_type.
+	CodeInvalidImageType = "CPS.0100"
 )
 
 // MaxClockSkew is how far a request's X-Sdk-Date may be from the server's
@@ -86,7 +94,7 @@ func WithCredentials(creds cph.Credentials) Option {
 
 // WithClock sets the server's own clock, which it checks X-Sdk-Date
 // against and stamps answers and recorded requests with; nil keeps
-// time.Now.
+// time.Now. The server may call now from several goroutines at once.
 func WithClock(now func() time.Time) Option {
 	return func(c *config) {
 		if now != nil {

@@ -15,6 +15,7 @@ const (
 	envSK        = "HUAWEICLOUD_SDK_SK"
 	envToken     = "HUAWEICLOUD_SDK_SECURITY_TOKEN"
 	envProjectID = "HUAWEICLOUD_SDK_PROJECT_ID"
+	envRegion    = "HUAWEICLOUD_SDK_REGION" // used when neither --region nor --endpoint is given
 )
 
 // target is where and as whom to list: the client options, and what to
@@ -43,6 +44,11 @@ func newTarget(o options) (*target, error) {
 		projectID = os.Getenv(envProjectID)
 	}
 
+	region := o.region
+	if region == "" && o.endpoint == "" {
+		region = os.Getenv(envRegion)
+	}
+
 	var missing []string
 	switch {
 	case creds.AccessKey == "" && creds.SecretKey == "":
@@ -55,8 +61,8 @@ func newTarget(o options) (*target, error) {
 	if projectID == "" {
 		missing = append(missing, "set --project-id or "+envProjectID)
 	}
-	if o.region == "" && o.endpoint == "" {
-		missing = append(missing, "set --region (such as cn-north-4) or --endpoint")
+	if region == "" && o.endpoint == "" {
+		missing = append(missing, "set --region (such as cn-north-4), "+envRegion+" or --endpoint")
 	}
 	if len(missing) > 0 {
 		return nil, &usageError{msg: "missing configuration:\n  " + strings.Join(missing, "\n  ") +
@@ -67,8 +73,8 @@ func newTarget(o options) (*target, error) {
 		cph.WithProjectID(projectID),
 		cph.WithCredentials(creds),
 	}
-	if o.region != "" {
-		opts = append(opts, cph.WithRegion(o.region))
+	if region != "" {
+		opts = append(opts, cph.WithRegion(region))
 	}
 	if o.endpoint != "" {
 		opts = append(opts, cph.WithEndpoint(o.endpoint))

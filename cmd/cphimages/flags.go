@@ -45,7 +45,7 @@ func usagef(format string, args ...any) error {
 func newFlagSet(o *options) *flag.FlagSet {
 	fs := flag.NewFlagSet("cphimages", flag.ContinueOnError)
 	fs.SetOutput(io.Discard)
-	fs.StringVar(&o.region, "region", "", "region `ID`, such as cn-north-4; the endpoint is then https://cph.{region}.myhuaweicloud.com")
+	fs.StringVar(&o.region, "region", "", "region `ID`, such as cn-north-4; the endpoint is then https://cph.{region}.myhuaweicloud.com (default $"+envRegion+")")
 	fs.StringVar(&o.endpoint, "endpoint", "", "endpoint `URL`, overriding the region's")
 	fs.StringVar(&o.projectID, "project-id", "", "project `ID` (default $"+envProjectID+")")
 	fs.Func("type", "list only images of this `type`: "+joinImageTypes()+" (default all)", func(v string) error {
@@ -115,10 +115,11 @@ Credentials come from the environment:
   %-32s the secret key
   %-32s the token of temporary credentials, if any
   %-32s the project ID, unless --project-id is given
+  %-32s the region, unless --region or --endpoint is given
 Try it without any: cphimages --demo
 
 Flags:
-`, envAK, envSK, envToken, envProjectID)
+`, envAK, envSK, envToken, envProjectID, envRegion)
 	fs.SetOutput(w)
 	fs.PrintDefaults()
 	fmt.Fprintln(w, `

@@ -8,7 +8,8 @@
 //
 // Credentials come from the environment: HUAWEICLOUD_SDK_AK,
 // HUAWEICLOUD_SDK_SK, HUAWEICLOUD_SDK_SECURITY_TOKEN (temporary credentials)
-// and HUAWEICLOUD_SDK_PROJECT_ID (or --project-id). With --demo it lists the
+// and HUAWEICLOUD_SDK_PROJECT_ID (or --project-id); the region from --region
+// or HUAWEICLOUD_SDK_REGION. With --demo it lists the
 // documented sample images from an in-process fake server (package cphtest)
 // and needs none of them.
 //

@@ -37,7 +37,7 @@ type result struct {
 // cleared.
 func runCLI(t *testing.T, e env, args ...string) result {
 	t.Helper()
-	for _, name := range []string{envAK, envSK, envToken, envProjectID} {
+	for _, name := range []string{envAK, envSK, envToken, envProjectID, envRegion} {
 		t.Setenv(name, e[name])
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
@@ -173,7 +173,7 @@ func TestHelpAndVersion(t *testing.T) {
 	for _, arg := range []string{"-h", "--help"} {
 		r = runCLI(t, env{}, arg)
 		assert.Equal(t, exitOK, r.code)
-		for _, w := range []string{"Usage: cphimages", "-demo", "-output", envAK, envSK, envToken, envProjectID, "Exit status"} {
+		for _, w := range []string{"Usage: cphimages", "-demo", "-output", envAK, envSK, envToken, envProjectID, envRegion, "Exit status"} {
 			assert.Contains(t, r.stdout, w)
 		}
 	}
@@ -358,6 +358,23 @@ func TestVerboseRedactsSecrets(t *testing.T) {
 				assert.NotContains(t, r.stderr, secret, "the %s leaked", what)
 				assert.NotContains(t, r.stdout, secret, "the %s leaked", what)
 			}
+		})
+	}
+}
+
+func TestEndpointOverridesRegion(t *testing.T) {
+	srv := newServer(t)
+	e := serverEnv(srv)
+	e[envRegion] = "cn-north-4"
+	for name, args := range map[string][]string{
+		"region from the environment": {"--endpoint", srv.URL},
+		"region from the flag":        {"--region", "cn-north-4", "--endpoint", srv.URL},
+	} {
+		t.Run(name, func(t *testing.T) {
+			before := len(srv.Requests())
+			r := runCLI(t, e, args...)
+			require.Equal(t, exitOK, r.code, r.stderr)
+			assert.Len(t, srv.Requests(), before+1, "the request went to the endpoint")
 		})
 	}
 }
