@@ -71,7 +71,9 @@ func snippet(body []byte) string {
 	return clean(s, maxSnippet)
 }
 
-// stripTags drops HTML tags, and the text of <style> and <script> elements.
+// stripTags drops HTML tags, and the text of <style> and <script> elements
+// (all the rest, for one left open). It runs in time linear in len(s), so
+// that a hostile 64 KiB body costs no more than a plain one.
 func stripTags(s string) string {
 	var b strings.Builder
 	for len(s) > 0 {
@@ -83,13 +85,10 @@ func stripTags(s string) string {
 		b.WriteString(s[:i])
 		b.WriteByte(' ')
 		s = s[i:]
-		lower := strings.ToLower(s)
-		for _, skip := range []string{"script", "style"} {
-			if strings.HasPrefix(lower, "<"+skip) {
-				if end := strings.Index(lower, "</"+skip); end >= 0 {
-					s = s[end:]
-					lower = lower[end:]
-				}
+		for _, elem := range []string{"script", "style"} {
+			if isTagName(s[1:], elem) {
+				s = s[indexEndTag(s, elem):]
+				break
 			}
 		}
 		j := strings.IndexByte(s, '>')
@@ -99,6 +98,32 @@ func stripTags(s string) string {
 		s = s[j+1:]
 	}
 	return b.String()
+}
+
+// indexEndTag returns the index in s of the first "</elem", ignoring
+// case, or len(s) if there is none.
+func indexEndTag(s, elem string) int {
+	for i := 0; i < len(s); {
+		j := strings.Index(s[i:], "</")
+		if j < 0 {
+			break
+		}
+		i += j
+		if isTagName(s[i+2:], elem) {
+			return i
+		}
+		i += 2
+	}
+	return len(s)
+}
+
+// isTagName reports whether s starts with the tag name elem, in any case,
+// followed by the end of s or a character that ends a name.
+func isTagName(s, elem string) bool {
+	if len(s) < len(elem) || !strings.EqualFold(s[:len(elem)], elem) {
+		return false
+	}
+	return len(s) == len(elem) || strings.IndexByte(" \t\r\n\f/>", s[len(elem)]) >= 0
 }
 
 // clean folds white space and control characters to single spaces, trims
@@ -112,12 +137,16 @@ func clean(s string, max int) string {
 			space = b.Len() > 0
 			continue
 		}
+		n := utf8.RuneLen(r)
+		if space {
+			n++
+		}
+		if b.Len()+n > max {
+			return b.String() + "…"
+		}
 		if space {
 			b.WriteByte(' ')
 			space = false
-		}
-		if b.Len()+utf8.RuneLen(r) > max {
-			return b.String() + "…"
 		}
 		b.WriteRune(r)
 	}
