@@ -24,7 +24,9 @@ import (
 	"log/slog"
 	"net/http"
 	"net/url"
+	"strconv"
 	"strings"
+	"sync/atomic"
 	"time"
 
 	"github.com/cph-go/cph/internal/sigv"
@@ -43,6 +45,8 @@ type config struct {
 	httpClient *http.Client
 	userAgent  string
 	logger     *slog.Logger
+
+	reliability reliability // options_reliability.go
 }
 
 // WithRegion sets the region, such as "cn-north-4". The endpoint is then
@@ -111,9 +115,11 @@ func WithUserAgent(ua string) Option {
 	}
 }
 
-// WithLogger makes the client log one debug record per request (method,
-// path, status, duration, request ID) to l. Secrets are never logged.
-// Without it, or with nil, the client logs nothing.
+// WithLogger makes the client log to l one debug record per attempt
+// (operation, method, path, status, attempt, duration, request ID, and the
+// error if any) and one warning per retry with its reason and wait. The
+// secret key, security token, Authorization header and signature are never
+// logged. Without it, or with nil, the client logs nothing.
 func WithLogger(l *slog.Logger) Option {
 	return func(c *config) error {
 		c.logger = l
@@ -135,6 +141,13 @@ type Client struct {
 
 	maxBodyBytes  int64
 	maxErrorBytes int64
+
+	// Retry policy (retry.go).
+	maxAttempts int
+	backoffBase time.Duration
+	backoffMax  time.Duration
+	rand        func(n int64) int64 // jitter source: a number in [0, n)
+	skew        atomic.Int64        // offset of the gateway's clock, in ns
 }
 
 // Default limits on what the client reads of a response.
@@ -146,8 +159,8 @@ const (
 // NewClient returns a client configured by opts. It needs a region or an
 // endpoint, a project ID and credentials; it reports what is missing or
 // malformed with an error wrapping ErrMissingEndpoint, ErrInvalidEndpoint,
-// ErrMissingProjectID, ErrInvalidProjectID, ErrMissingCredentials or
-// ErrInvalidCredentials. It sends nothing.
+// ErrMissingProjectID, ErrInvalidProjectID, ErrMissingCredentials,
+// ErrInvalidCredentials or ErrInsecureEndpoint. It sends nothing.
 func NewClient(opts ...Option) (*Client, error) {
 	var cfg config
 	for _, opt := range opts {
@@ -175,6 +188,7 @@ func NewClient(opts ...Option) (*Client, error) {
 	if c.hc == nil {
 		c.hc = newHTTPClient()
 	}
+	c.applyReliability(cfg.reliability)
 	endpoint := cfg.endpoint
 	if endpoint == "" && cfg.region != "" {
 		endpoint = regionEndpoint(cfg.region)
@@ -184,6 +198,9 @@ func NewClient(opts ...Option) (*Client, error) {
 		errs = append(errs, ErrMissingEndpoint)
 	} else {
 		u, err := parseEndpoint(endpoint)
+		if err == nil {
+			err = checkInsecure(u, cfg.reliability)
+		}
 		if err != nil {
 			errs = append(errs, err)
 		}
@@ -280,17 +297,85 @@ func (c *Client) resolveCredentials(context.Context) (Credentials, error) {
 	return c.creds, nil
 }
 
-// send sends the call to u and reads its answer.
-func (c *Client) send(ctx context.Context, cl call, u *url.URL, projectID string, creds Credentials) (*response, error) {
-	return c.attempt(ctx, cl, u, projectID, creds)
+// result is what one attempt came to.
+type result struct {
+	resp     *response     // the 2xx answer; nil with an error
+	header   http.Header   // the answer's headers; nil if no answer came
+	received time.Time     // the local clock (c.now) when the answer came
+	skew     time.Duration // the clock offset the request was signed with
+	err      error         // nil for a 2xx answer
+	sent     bool          // the request went out, so a retry may help
 }
 
-// attempt sends one signed request and reads its answer through the size
-// cap.
-func (c *Client) attempt(ctx context.Context, cl call, u *url.URL, projectID string, creds Credentials) (*response, error) {
+// send sends the call to u, retrying what a retry can get past (see
+// retryReason) up to the client's maximum attempts, each signed afresh.
+// Between attempts it waits the service's Retry-After or a jittered
+// backoff, and gives up at once when that wait would pass ctx's deadline;
+// cancellation while waiting returns at once. A 401 "signature expired"
+// whose Date shows the local clock is off is retried once with the
+// corrected time. The final error carries the number of attempts.
+func (c *Client) send(ctx context.Context, cl call, u *url.URL, projectID string, creds Credentials) (*response, error) {
+	skewCorrected := false
+	for n := 1; ; n++ {
+		r := c.attempt(ctx, cl, u, projectID, creds, n)
+		if r.err == nil {
+			return r.resp, nil
+		}
+		if !r.sent {
+			return nil, r.err
+		}
+		final := finalError(cl.op, r.err, n)
+		reason := retryReason(ctx, r)
+		var wait time.Duration
+		if !skewCorrected && c.correctSkew(r) && ctx.Err() == nil {
+			skewCorrected = true
+			reason = "signature expired: clock skew corrected from the Date header"
+		} else if reason != "" {
+			var ok bool
+			if wait, ok = c.retryWait(n-1, r.header); !ok {
+				return nil, final // the service asks for a longer wait than the client's maximum
+			}
+		}
+		if reason == "" || n >= c.maxAttempts {
+			return nil, final
+		}
+		if deadline, ok := ctx.Deadline(); ok && time.Until(deadline) < wait {
+			return nil, final
+		}
+		c.logRetry(ctx, cl.op, n, reason, wait)
+		if err := sleepCtx(ctx, wait); err != nil {
+			return nil, fmt.Errorf("cph: %s: %w while waiting to retry %s; last error: %s", cl.op, err, attemptsText(n), final)
+		}
+	}
+}
+
+// finalError is the error a call returns after n attempts ending in err:
+// an *APIError with its Attempts set, or err prefixed with the operation
+// and the number of attempts.
+func finalError(op string, err error, n int) error {
+	if e, ok := asAPIError(err); ok {
+		e.Attempts = n
+		return e
+	}
+	return fmt.Errorf("cph: %s: %s: %w", op, attemptsText(n), err)
+}
+
+// attemptsText says "after 1 attempt" or "after 3 attempts".
+func attemptsText(n int) string {
+	if n == 1 {
+		return "after 1 attempt"
+	}
+	return "after " + strconv.Itoa(n) + " attempts"
+}
+
+// attempt sends attempt n of the call, signed afresh, and reads its answer
+// through the size cap. Errors before sending start with "cph: <op>:";
+// transport and read errors are returned bare (redacted) for send to
+// finish; a non-2xx answer is an *APIError.
+func (c *Client) attempt(ctx context.Context, cl call, u *url.URL, projectID string, creds Credentials, n int) result {
 	req, err := http.NewRequestWithContext(ctx, cl.method, u.String(), nil)
 	if err != nil {
-		return nil, fmt.Errorf("cph: %s: %w", cl.op, err)
+		return result{err: fmt.Errorf("cph: %s: %w", cl.op, err)}
 	}
 	req.Header.Set("User-Agent", c.userAgent)
 	req.Header.Set("Accept", "application/json")
@@ -298,45 +383,76 @@ func (c *Client) attempt(ctx context.Context, cl call, u *url.URL, projectID str
 	if creds.SecurityToken != "" {
 		req.Header.Set(headerSecurityToken, creds.SecurityToken)
 	}
-	sig, err := sign(req, sigv.HMACSHA256, creds, c.now())
+	signingTime, skew := c.signingTime()
+	sig, err := sign(req, sigv.HMACSHA256, creds, signingTime)
 	if err != nil {
-		return nil, fmt.Errorf("cph: %s: %w", cl.op, err)
+		return result{err: fmt.Errorf("cph: %s: %w", cl.op, err)}
 	}
 	secrets := []string{sig, creds.SecurityToken, creds.SecretKey}
 
 	start := time.Now()
 	resp, err := c.hc.Do(req)
 	if err != nil {
-		return nil, redactError(fmt.Errorf("cph: %s: %w", cl.op, err), secrets)
+		err = redactError(err, secrets)
+		c.logAttempt(ctx, cl.op, req, n, nil, time.Since(start), err)
+		return result{err: err, sent: true}
 	}
-	defer resp.Body.Close()
+	defer drainAndClose(resp.Body)
+	r := result{header: resp.Header, received: c.now(), skew: skew, sent: true}
 	ok := resp.StatusCode >= 200 && resp.StatusCode < 300
 	limit := c.maxErrorBytes
 	if ok {
 		limit = c.maxBodyBytes
 	}
-	body, err := readCapped(resp, limit)
-	c.logAttempt(ctx, cl.op, req, resp, time.Since(start), err)
+	var body []byte
+	if ok && resp.ContentLength > limit {
+		err = fmt.Errorf("%w: Content-Length %d exceeds %d bytes", ErrResponseTooLarge, resp.ContentLength, limit)
+	} else {
+		body, err = readCapped(resp, limit)
+	}
 	if err != nil && (ok || !errors.Is(err, ErrResponseTooLarge)) {
-		return nil, redactError(fmt.Errorf("cph: %s: read response: %w", cl.op, err), secrets)
+		r.err = redactError(fmt.Errorf("read response: %w", err), secrets)
+		c.logAttempt(ctx, cl.op, req, n, resp, time.Since(start), r.err)
+		return r
 	}
 	if !ok {
-		e := newAPIError(cl.op, resp.StatusCode, resp.Header, body)
-		e.Message = redact(e.Message, secrets)
-		return nil, e
+		// Redact before parsing too: the parser cuts long fields, and a cut
+		// secret would no longer match.
+		e := newAPIError(cl.op, resp.StatusCode, resp.Header, []byte(redact(string(body), secrets)))
+		e.Code = redactCut(e.Code, secrets)
+		e.Message = redactCut(e.Message, secrets)
+		e.RequestID = redactCut(e.RequestID, secrets)
+		e.Attempts = n
+		r.err = e
+		c.logAttempt(ctx, cl.op, req, n, resp, time.Since(start), e)
+		return r
 	}
-	return &response{status: resp.StatusCode, header: resp.Header, body: body}, nil
+	c.logAttempt(ctx, cl.op, req, n, resp, time.Since(start), nil)
+	r.resp = &response{status: resp.StatusCode, header: resp.Header, body: body}
+	return r
+}
+
+// maxDrain is how much of an unread body the client reads before closing
+// it, so that the connection can be reused; a longer rest closes the
+// connection instead.
+const maxDrain = 4 << 10
+
+// drainAndClose reads what is left of body, up to maxDrain bytes, and
+// closes it.
+func drainAndClose(body io.ReadCloser) {
+	_, _ = io.CopyN(io.Discard, body, maxDrain)
+	_ = body.Close()
 }
 
 // readCapped reads resp's body whole, sized from Content-Length, up to
 // limit bytes. Past the limit it returns what it read and an error wrapping
-// ErrResponseTooLarge.
+// ErrResponseTooLarge; it never reads more than limit+1 bytes.
 func readCapped(resp *http.Response, limit int64) ([]byte, error) {
 	size := int64(512)
 	if n := resp.ContentLength; n > 0 {
 		size = min(n, limit) + 1
 	}
-	buf := make([]byte, 0, size)
+	buf := make([]byte, 0, min(size, limit+1))
 	for {
 		if int64(len(buf)) > limit {
 			return buf[:limit], fmt.Errorf("%w: body exceeds %d bytes", ErrResponseTooLarge, limit)
@@ -344,7 +460,8 @@ func readCapped(resp *http.Response, limit int64) ([]byte, error) {
 		if len(buf) == cap(buf) {
 			buf = append(buf, 0)[:len(buf)]
 		}
-		n, err := resp.Body.Read(buf[len(buf):cap(buf)])
+		room := min(int64(cap(buf)), limit+1)
+		n, err := resp.Body.Read(buf[len(buf):room])
 		buf = buf[:len(buf)+n]
 		if err == io.EOF {
 			if int64(len(buf)) > limit {
@@ -358,22 +475,47 @@ func readCapped(resp *http.Response, limit int64) ([]byte, error) {
 	}
 }
 
-// logAttempt writes one debug record for a request, if a logger is set.
-// It names no header, so no secret can reach the log.
-func (c *Client) logAttempt(ctx context.Context, op string, req *http.Request, resp *http.Response, d time.Duration, err error) {
+// logAttempt writes one debug record for attempt n, if a logger is set:
+// operation, method, path, status (0 without an answer), attempt, duration,
+// request ID and the error, if any. It names no header and the error is
+// already redacted, so no secret can reach the log.
+func (c *Client) logAttempt(ctx context.Context, op string, req *http.Request, n int, resp *http.Response, d time.Duration, err error) {
 	if c.logger == nil || !c.logger.Enabled(ctx, slog.LevelDebug) {
 		return
+	}
+	status, requestID := 0, ""
+	if resp != nil {
+		status, requestID = resp.StatusCode, resp.Header.Get("X-Request-Id")
+	}
+	if e, ok := asAPIError(err); ok && requestID == "" {
+		requestID = e.RequestID
 	}
 	attrs := []slog.Attr{
 		slog.String("operation", op),
 		slog.String("method", req.Method),
 		slog.String("path", req.URL.Path),
-		slog.Int("status", resp.StatusCode),
+		slog.Int("status", status),
+		slog.Int("attempt", n),
 		slog.Duration("duration", d),
-		slog.String("request_id", resp.Header.Get("X-Request-Id")),
+		slog.String("request_id", requestID),
 	}
 	if err != nil {
 		attrs = append(attrs, slog.String("error", err.Error()))
 	}
 	c.logger.LogAttrs(ctx, slog.LevelDebug, "cph: request", attrs...)
+}
+
+// logRetry writes one warning for a retry after attempt n, if a logger is
+// set: the operation, the attempt, why it is retried and the wait.
+func (c *Client) logRetry(ctx context.Context, op string, n int, reason string, wait time.Duration) {
+	if c.logger == nil || !c.logger.Enabled(ctx, slog.LevelWarn) {
+		return
+	}
+	c.logger.LogAttrs(ctx, slog.LevelWarn, "cph: retrying",
+		slog.String("operation", op),
+		slog.Int("attempt", n),
+		slog.Int("max_attempts", c.maxAttempts),
+		slog.String("reason", reason),
+		slog.Duration("wait", wait),
+	)
 }

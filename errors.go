@@ -35,6 +35,9 @@ var (
 	// ErrResponseTooLarge means the response body was larger than the
 	// client reads.
 	ErrResponseTooLarge = errors.New("response too large")
+	// ErrInsecureEndpoint means the endpoint is a plain http:// URL of a
+	// host that is not loopback, and WithAllowInsecureHTTP was not given.
+	ErrInsecureEndpoint = errors.New("insecure endpoint")
 )
 
 // APIError is a non-2xx answer of the service or of the API gateway in front
@@ -45,10 +48,12 @@ type APIError struct {
 	Code       string // "CPS.0005", "APIGW.0301", ...; empty if the body had none
 	Message    string // the service's message, or a trimmed snippet of a non-JSON body
 	RequestID  string // the body's request_id, else the X-Request-Id header
+	Attempts   int    // how many requests the call sent, retries included
 }
 
 // Error returns "cph: ListPhoneImages: 400 CPS.0005: <message> (request id r1)".
-// Parts the answer did not have are left out.
+// Parts the answer did not have are left out. (The number of attempts is in
+// the Attempts field.)
 func (e *APIError) Error() string {
 	var b strings.Builder
 	b.WriteString("cph: ")

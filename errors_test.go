@@ -90,7 +90,9 @@ func TestListPhoneImagesAPIErrors(t *testing.T) {
 	}
 	for name, tc := range tests {
 		t.Run(name, func(t *testing.T) {
-			c := newMockedClient(t)
+			// One attempt: this test is about reading an answer; retries
+			// are tested in faults_test.go.
+			c := newMockedClient(t, WithMaxAttempts(1))
 			c.hc.CheckRedirect = newHTTPClient().CheckRedirect
 			httpmock.RegisterResponder(http.MethodGet, imagesURL, func(*http.Request) (*http.Response, error) {
 				resp := httpmock.NewStringResponse(tc.status, tc.body)
@@ -103,7 +105,9 @@ func TestListPhoneImagesAPIErrors(t *testing.T) {
 			assert.Nil(t, out)
 			var apiErr *APIError
 			require.ErrorAs(t, err, &apiErr)
-			assert.Equal(t, tc.want, *apiErr)
+			want := tc.want
+			want.Attempts = 1
+			assert.Equal(t, want, *apiErr)
 			assert.Equal(t, tc.wantError, err.Error())
 			assert.Equal(t, 1, httpmock.GetTotalCallCount())
 		})

@@ -12,6 +12,26 @@ func redact(s string, secrets []string) string {
 	return s
 }
 
+// redactCut is redact for a text that may have been cut short (ending in
+// "…"): a start of a secret, of at least 4 bytes, right before the cut is
+// redacted too.
+func redactCut(s string, secrets []string) string {
+	s = redact(s, secrets)
+	head, cut := strings.CutSuffix(s, "…")
+	if !cut {
+		return s
+	}
+	for _, secret := range secrets {
+		for k := len(secret) - 1; k >= 4; k-- {
+			if strings.HasSuffix(head, secret[:k]) {
+				head = head[:len(head)-k] + redacted
+				break
+			}
+		}
+	}
+	return head + "…"
+}
+
 // redactedError keeps a cause for errors.Is and errors.As but shows a
 // message with the secrets taken out.
 type redactedError struct {

@@ -1,0 +1,184 @@
+package cph
+
+import (
+	"io"
+	"log"
+	"net"
+	"net/http"
+	"net/http/httptest"
+	"os"
+	"strconv"
+	"sync"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/require"
+)
+
+// Credentials of the fault tests; the secrets must never show up in an
+// error or a log.
+const (
+	faultAK      = "FAULTTESTAK0123456789"
+	faultSK      = "fault-secret-key-MUST-NOT-LEAK"
+	faultToken   = "fault-security-token-MUST-NOT-LEAK"
+	faultProject = "0123456789abcdef0123456789abcdef"
+)
+
+// faultServer is an httptest server that counts the requests its handler
+// gets and the connections it accepts.
+type faultServer struct {
+	*httptest.Server
+	requests atomic.Int32
+	conns    atomic.Int32
+
+	mu   sync.Mutex
+	seen []*http.Request // headers of every request, in order
+}
+
+// faultHandler answers request n (from 1) of a faultServer.
+type faultHandler func(w http.ResponseWriter, r *http.Request, n int)
+
+// newFaultServer starts a plain HTTP loopback server running h, or a TLS
+// one with tlsServer.
+func newFaultServer(t testing.TB, h faultHandler, tlsServer bool) *faultServer {
+	t.Helper()
+	s := &faultServer{}
+	s.Server = httptest.NewUnstartedServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		n := int(s.requests.Add(1))
+		s.mu.Lock()
+		s.seen = append(s.seen, r.Clone(r.Context()))
+		s.mu.Unlock()
+		h(w, r, n)
+	}))
+	s.Config.ConnState = func(_ net.Conn, st http.ConnState) {
+		if st == http.StateNew {
+			s.conns.Add(1)
+		}
+	}
+	s.Config.ErrorLog = log.New(io.Discard, "", 0) // TLS handshake failures are expected
+	if tlsServer {
+		s.StartTLS()
+	} else {
+		s.Start()
+	}
+	t.Cleanup(s.Close)
+	return s
+}
+
+// seenRequests returns the requests the server got, in order.
+func (s *faultServer) seenRequests() []*http.Request {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return append([]*http.Request(nil), s.seen...)
+}
+
+// newFaultClient returns a client of endpoint with fast retries (1 ms to
+// 5 ms) and temporary credentials; its idle connections are closed when
+// the test ends.
+func newFaultClient(t testing.TB, endpoint string, opts ...Option) *Client {
+	t.Helper()
+	base := []Option{
+		WithEndpoint(endpoint),
+		WithProjectID(faultProject),
+		WithCredentials(Credentials{AccessKey: faultAK, SecretKey: faultSK, SecurityToken: faultToken}),
+		WithBackoff(time.Millisecond, 5*time.Millisecond),
+	}
+	c, err := NewClient(append(base, opts...)...)
+	require.NoError(t, err)
+	t.Cleanup(c.hc.CloseIdleConnections)
+	return c
+}
+
+// failFirst runs fault for the first k requests and answers the documented
+// sample after that.
+func failFirst(k int, fault faultHandler) faultHandler {
+	return func(w http.ResponseWriter, r *http.Request, n int) {
+		if n <= k {
+			fault(w, r, n)
+			return
+		}
+		serveOK(w)
+	}
+}
+
+// always runs fault for every request.
+func always(fault faultHandler) faultHandler { return failFirst(1<<30, fault) }
+
+var sampleBody = func() []byte {
+	b, err := os.ReadFile("testdata/list_phone_images.json")
+	if err != nil {
+		panic(err)
+	}
+	return b
+}()
+
+func serveOK(w http.ResponseWriter) {
+	w.Header().Set("Content-Type", "application/json")
+	w.Header().Set("X-Request-Id", "req-ok")
+	_, _ = w.Write(sampleBody)
+}
+
+// status answers with code, a body and extra headers (name, value pairs).
+func status(code int, body string, headers ...string) faultHandler {
+	return func(w http.ResponseWriter, _ *http.Request, n int) {
+		for i := 0; i+1 < len(headers); i += 2 {
+			w.Header().Set(headers[i], headers[i+1])
+		}
+		w.Header().Set("X-Request-Id", "req-"+strconv.Itoa(n))
+		w.WriteHeader(code)
+		_, _ = io.WriteString(w, body)
+	}
+}
+
+// hijack takes the connection over and hands it to f, then closes it.
+func hijack(f func(c *net.TCPConn)) faultHandler {
+	return func(w http.ResponseWriter, _ *http.Request, _ int) {
+		conn, _, err := w.(http.Hijacker).Hijack()
+		if err != nil {
+			panic(err)
+		}
+		tc := conn.(*net.TCPConn)
+		f(tc)
+		_ = tc.Close()
+	}
+}
+
+// resetConn answers with a TCP reset.
+var resetConn = hijack(func(c *net.TCPConn) { _ = c.SetLinger(0) })
+
+// closeConn closes the connection without answering.
+var closeConn = hijack(func(*net.TCPConn) {})
+
+// cutHeaders closes the connection before the headers end.
+var cutHeaders = hijack(func(c *net.TCPConn) {
+	_, _ = io.WriteString(c, "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\n")
+})
+
+// cutBody declares the sample's length but sends only its first half.
+func cutBody(w http.ResponseWriter, _ *http.Request, _ int) {
+	w.Header().Set("Content-Type", "application/json")
+	w.Header().Set("Content-Length", strconv.Itoa(len(sampleBody)))
+	_, _ = w.Write(sampleBody[:len(sampleBody)/2])
+}
+
+// streamBody sends a 200 of size bytes in chunks, without Content-Length,
+// until the client goes away.
+func streamBody(size int) faultHandler {
+	return func(w http.ResponseWriter, _ *http.Request, _ int) {
+		w.Header().Set("Content-Type", "application/json")
+		chunk := make([]byte, 16<<10)
+		for i := range chunk {
+			chunk[i] = ' '
+		}
+		for sent := 0; sent < size; sent += len(chunk) {
+			if _, err := w.Write(chunk); err != nil {
+				return
+			}
+			w.(http.Flusher).Flush()
+		}
+	}
+}
+
+// hang answers nothing until the client gives up.
+func hang(_ http.ResponseWriter, r *http.Request, _ int) { <-r.Context().Done() }

@@ -1,0 +1,120 @@
+package cph
+
+import (
+	"fmt"
+	"math/rand/v2"
+	"net"
+	"net/url"
+	"strings"
+	"time"
+)
+
+// Defaults of the reliability options.
+const (
+	defaultMaxAttempts = 3
+	defaultBackoffBase = 200 * time.Millisecond
+	defaultBackoffMax  = 20 * time.Second
+)
+
+// reliability is what the reliability options set; the zero value means
+// the defaults.
+type reliability struct {
+	maxAttempts       int
+	backoffBase       time.Duration
+	backoffMax        time.Duration
+	backoffSet        bool
+	maxBodyBytes      int64
+	allowInsecureHTTP bool
+}
+
+// WithMaxAttempts sets how many requests a call sends at most, the first
+// included: 3 by default, 1 to turn retrying off. n below 1 is an error
+// wrapping ErrInvalidParameter.
+func WithMaxAttempts(n int) Option {
+	return func(c *config) error {
+		if n < 1 {
+			return fmt.Errorf("%w: max attempts %d is below 1", ErrInvalidParameter, n)
+		}
+		c.reliability.maxAttempts = n
+		return nil
+	}
+}
+
+// WithBackoff sets the waits between attempts: before retry i (from 0) the
+// client waits a random time in [0, min(max, base·2^i)) ("full jitter").
+// The defaults are 200 ms and 20 s. A Retry-After of the service is waited
+// out instead, unless it is longer than max: then the call returns its
+// error at once. Negative durations, or max below base, are an error
+// wrapping ErrInvalidParameter; zero for both retries without waiting.
+func WithBackoff(base, max time.Duration) Option {
+	return func(c *config) error {
+		if base < 0 || max < base {
+			return fmt.Errorf("%w: backoff base %v and max %v need 0 <= base <= max", ErrInvalidParameter, base, max)
+		}
+		c.reliability.backoffBase, c.reliability.backoffMax = base, max
+		c.reliability.backoffSet = true
+		return nil
+	}
+}
+
+// WithMaxResponseBytes sets how many bytes of a successful response body
+// the client reads at most, 32 MiB by default; a larger body is an error
+// wrapping ErrResponseTooLarge, and is not read further. (Error bodies are
+// always read up to 64 KiB.) n below 1 is an error wrapping
+// ErrInvalidParameter.
+func WithMaxResponseBytes(n int64) Option {
+	return func(c *config) error {
+		if n < 1 {
+			return fmt.Errorf("%w: max response bytes %d is below 1", ErrInvalidParameter, n)
+		}
+		c.reliability.maxBodyBytes = n
+		return nil
+	}
+}
+
+// WithAllowInsecureHTTP allows a plain http:// endpoint on a host that is
+// not loopback. Without it NewClient refuses one with an error wrapping
+// ErrInsecureEndpoint, since signed requests, and any security token,
+// would cross the network in clear text. http:// to localhost, 127.0.0.0/8
+// and ::1 is always allowed.
+func WithAllowInsecureHTTP() Option {
+	return func(c *config) error {
+		c.reliability.allowInsecureHTTP = true
+		return nil
+	}
+}
+
+// applyReliability fills the client's retry policy and limits from r,
+// defaults where r has none.
+func (c *Client) applyReliability(r reliability) {
+	c.maxAttempts = defaultMaxAttempts
+	if r.maxAttempts > 0 {
+		c.maxAttempts = r.maxAttempts
+	}
+	c.backoffBase, c.backoffMax = defaultBackoffBase, defaultBackoffMax
+	if r.backoffSet {
+		c.backoffBase, c.backoffMax = r.backoffBase, r.backoffMax
+	}
+	if r.maxBodyBytes > 0 {
+		c.maxBodyBytes = r.maxBodyBytes
+	}
+	c.rand = rand.Int64N
+}
+
+// checkInsecure refuses a plain http:// endpoint u on a host that is not
+// loopback, unless r allows it.
+func checkInsecure(u *url.URL, r reliability) error {
+	if u == nil || u.Scheme != "http" || r.allowInsecureHTTP || isLoopbackHost(u.Hostname()) {
+		return nil
+	}
+	return fmt.Errorf("%w: %q sends in clear text to a host that is not loopback; use https, or WithAllowInsecureHTTP", ErrInsecureEndpoint, u.Redacted())
+}
+
+// isLoopbackHost reports whether host is "localhost" or a loopback IP.
+func isLoopbackHost(host string) bool {
+	if strings.EqualFold(host, "localhost") {
+		return true
+	}
+	ip := net.ParseIP(host)
+	return ip != nil && ip.IsLoopback()
+}

@@ -1,0 +1,185 @@
+package cph
+
+import (
+	"context"
+	"crypto/tls"
+	"crypto/x509"
+	"errors"
+	"io"
+	"net"
+	"net/http"
+	"strconv"
+	"strings"
+	"syscall"
+	"time"
+)
+
+// retryReason says why the failed attempt r may be retried, or "" when it
+// must not be: the caller's context is done, the body was over the size
+// cap, the certificate or TLS handshake failed, or the answer is one that a
+// retry cannot change (4xx other than 429 and throttling, 501, 3xx).
+// Authentication failures are never retried here; the one exception, a
+// clock skew, is handled by correctSkew.
+func retryReason(ctx context.Context, r result) string {
+	if ctx.Err() != nil || r.err == nil {
+		return ""
+	}
+	if e, ok := asAPIError(r.err); ok {
+		switch {
+		case e.StatusCode == http.StatusTooManyRequests:
+			return "throttled (status 429)"
+		case gatewayCode(e.Code) == "0308":
+			return "throttled (" + e.Code + ")"
+		case e.StatusCode == http.StatusInternalServerError,
+			e.StatusCode == http.StatusBadGateway,
+			e.StatusCode == http.StatusServiceUnavailable,
+			e.StatusCode == http.StatusGatewayTimeout:
+			return "status " + strconv.Itoa(e.StatusCode)
+		}
+		return ""
+	}
+	return transientReason(r.err)
+}
+
+// transientReason names the transport fault err is, if it is one a retry
+// can get past: a refused or reset connection, a connection closed before
+// the whole answer came, or a per-attempt timeout. TLS and certificate
+// failures and an oversized body are not.
+func transientReason(err error) string {
+	var (
+		recordErr tls.RecordHeaderError
+		alertErr  tls.AlertError
+		verifyErr *tls.CertificateVerificationError
+		unknownCA x509.UnknownAuthorityError
+		invalid   x509.CertificateInvalidError
+		hostErr   x509.HostnameError
+		dnsErr    *net.DNSError
+		netErr    net.Error
+	)
+	switch {
+	case errors.Is(err, ErrResponseTooLarge),
+		errors.As(err, &recordErr), errors.As(err, &alertErr), errors.As(err, &verifyErr),
+		errors.As(err, &unknownCA), errors.As(err, &invalid), errors.As(err, &hostErr):
+		return ""
+	case errors.Is(err, syscall.ECONNREFUSED):
+		return "connection refused"
+	case errors.Is(err, syscall.ECONNRESET), errors.Is(err, syscall.ECONNABORTED), errors.Is(err, syscall.EPIPE):
+		return "connection reset"
+	case errors.Is(err, io.ErrUnexpectedEOF):
+		return "response cut off"
+	case errors.Is(err, io.EOF):
+		return "connection closed before the response"
+	case errors.As(err, &dnsErr):
+		if dnsErr.IsTimeout || dnsErr.IsTemporary {
+			return "temporary DNS failure"
+		}
+		return ""
+	case errors.As(err, &netErr) && netErr.Timeout():
+		return "attempt timed out"
+	}
+	return ""
+}
+
+// backoff returns the wait before retry i (from 0): a random duration in
+// [0, min(max, base·2^i)), from the client's jitter source.
+func (c *Client) backoff(i int) time.Duration {
+	ceiling := c.backoffMax
+	if i < 62 && c.backoffBase <= c.backoffMax>>i {
+		ceiling = min(c.backoffMax, c.backoffBase<<i)
+	}
+	if ceiling <= 0 {
+		return 0
+	}
+	return time.Duration(c.rand(int64(ceiling)))
+}
+
+// retryAfter reads a Retry-After header, in seconds or as an HTTP date
+// (relative to now), as a wait of at least 0.
+func retryAfter(h http.Header, now time.Time) (time.Duration, bool) {
+	v := strings.TrimSpace(h.Get("Retry-After"))
+	if v == "" {
+		return 0, false
+	}
+	if secs, err := strconv.ParseInt(v, 10, 64); err == nil {
+		if secs < 0 {
+			return 0, false
+		}
+		const maxSecs = int64(1<<63-1) / int64(time.Second)
+		return time.Duration(min(secs, maxSecs)) * time.Second, true
+	}
+	t, err := http.ParseTime(v)
+	if err != nil {
+		return 0, false
+	}
+	return max(t.Sub(now), 0), true
+}
+
+// retryWait returns how long to wait before retry i (from 0) after an
+// answer with headers h: the service's Retry-After if it sent one, else the
+// jittered backoff. ok is false when the service asks for a longer wait
+// than the client's maximum backoff.
+func (c *Client) retryWait(i int, h http.Header) (wait time.Duration, ok bool) {
+	if d, has := retryAfter(h, time.Now()); has {
+		return d, d <= c.backoffMax
+	}
+	return c.backoff(i), true
+}
+
+// sleepCtx waits for d, or until ctx is done, and then returns ctx.Err().
+func sleepCtx(ctx context.Context, d time.Duration) error {
+	if d <= 0 {
+		return ctx.Err()
+	}
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-ctx.Done():
+		return ctx.Err()
+	case <-t.C:
+		return nil
+	}
+}
+
+// minSkewCorrection is the smallest change of the clock offset that is
+// worth a retry: the gateway accepts signatures up to 15 minutes off, so a
+// correction smaller than this cannot be why it said "expired".
+const minSkewCorrection = time.Minute
+
+// isSignatureExpired reports whether an answer says the request's
+// signature time is too far from the gateway's clock.
+func isSignatureExpired(e *APIError) bool {
+	return e.StatusCode == http.StatusUnauthorized &&
+		strings.Contains(strings.ToLower(e.Message), "signature expired")
+}
+
+// correctSkew learns the offset of the gateway's clock from the Date
+// header of r, a 401 "signature expired" answer, and keeps it for every
+// later request of the client. It reports whether the offset differs
+// enough from the one r was signed with to be worth one retry. Answers
+// with an Age header (served from a cache, so their Date is old) and
+// answers without a usable Date are ignored.
+func (c *Client) correctSkew(r result) bool {
+	e, ok := asAPIError(r.err)
+	if !ok || r.header == nil || !isSignatureExpired(e) || r.header.Get("Age") != "" {
+		return false
+	}
+	date, err := http.ParseTime(r.header.Get("Date"))
+	if err != nil {
+		return false
+	}
+	// Compare with the offset this request was signed with, not the
+	// client's current one: a concurrent call may have learned it already.
+	offset := date.Sub(r.received)
+	if d := offset - r.skew; d > -minSkewCorrection && d < minSkewCorrection {
+		return false
+	}
+	c.skew.Store(int64(offset))
+	return true
+}
+
+// signingTime returns the time to sign a request with, the local clock
+// corrected by the offset learned from the gateway, and that offset.
+func (c *Client) signingTime() (time.Time, time.Duration) {
+	skew := time.Duration(c.skew.Load())
+	return c.now().Add(skew), skew
+}
