@@ -52,7 +52,7 @@ func TestNoLoggerLogsNothing(t *testing.T) {
 	slog.SetDefault(slog.New(slog.NewTextHandler(&buf, &slog.HandlerOptions{Level: slog.LevelDebug})))
 	t.Cleanup(func() { slog.SetDefault(prev) })
 
-	c := newMockedClient(t)
+	c := newMockedClient(t, WithMaxAttempts(1))
 	httpmock.RegisterResponder(http.MethodGet, imagesURL, httpmock.NewStringResponder(500, `{"error_code":"CPS.0001","error_msg":"x"}`))
 	_, err := c.ListPhoneImages(context.Background())
 	require.Error(t, err)
