@@ -28,8 +28,6 @@ import (
 	"strings"
 	"sync/atomic"
 	"time"
-
-	"github.com/cph-go/cph/internal/sigv"
 )
 
 // Option configures a Client. Options validate what they are given and
@@ -42,6 +40,9 @@ type config struct {
 	endpoint   string
 	projectID  string
 	creds      Credentials
+	provider   CredentialsProvider
+	iam        string // WithIAMEndpoint
+	signing    SigningAlgorithm
 	httpClient *http.Client
 	userAgent  string
 	logger     *slog.Logger
@@ -87,9 +88,12 @@ func WithProjectID(id string) Option {
 }
 
 // WithCredentials sets the AK/SK (and security token) that sign requests.
+// The last of WithCredentials and WithCredentialsProvider wins; empty
+// Credentials mean neither was given.
 func WithCredentials(creds Credentials) Option {
 	return func(c *config) error {
 		c.creds = creds
+		c.provider = nil
 		return nil
 	}
 }
@@ -138,6 +142,7 @@ type Client struct {
 	userAgent string
 	logger    *slog.Logger
 	now       func() time.Time
+	auth      authState
 
 	maxBodyBytes  int64
 	maxErrorBytes int64
@@ -157,10 +162,14 @@ const (
 )
 
 // NewClient returns a client configured by opts. It needs a region or an
-// endpoint, a project ID and credentials; it reports what is missing or
+// endpoint, credentials, and a project ID or a region to discover it with;
+// without WithCredentials or WithCredentialsProvider it reads the
+// credentials from the environment, else the profile file (see
+// EnvCredentials and ProfileCredentials). It reports what is missing or
 // malformed with an error wrapping ErrMissingEndpoint, ErrInvalidEndpoint,
 // ErrMissingProjectID, ErrInvalidProjectID, ErrMissingCredentials,
-// ErrInvalidCredentials or ErrInsecureEndpoint. It sends nothing.
+// ErrInvalidCredentials or ErrInsecureEndpoint. It sends nothing and
+// writes nothing.
 func NewClient(opts ...Option) (*Client, error) {
 	var cfg config
 	for _, opt := range opts {
@@ -189,9 +198,9 @@ func NewClient(opts ...Option) (*Client, error) {
 		c.hc = newHTTPClient()
 	}
 	c.applyReliability(cfg.reliability)
-	endpoint := cfg.endpoint
+	endpoint, endpointFrom := cfg.endpoint, ""
 	if endpoint == "" && cfg.region != "" {
-		endpoint = regionEndpoint(cfg.region)
+		endpoint, endpointFrom = endpointForRegion(cfg.region)
 	}
 	var errs []error
 	if endpoint == "" {
@@ -202,16 +211,14 @@ func NewClient(opts ...Option) (*Client, error) {
 			err = checkInsecure(u, cfg.reliability)
 		}
 		if err != nil {
+			if endpointFrom != "" {
+				err = fmt.Errorf("%s: %w", endpointFrom, err)
+			}
 			errs = append(errs, err)
 		}
 		c.endpoint = u
 	}
-	if c.projectID == "" {
-		errs = append(errs, fmt.Errorf("%w: set one with WithProjectID", ErrMissingProjectID))
-	}
-	if err := c.creds.validate(); err != nil {
-		errs = append(errs, err)
-	}
+	errs = append(errs, c.configureAuth(&cfg)...)
 	for i, err := range errs {
 		errs[i] = fmt.Errorf("cph: NewClient: %w", err)
 	}
@@ -244,8 +251,15 @@ func (c *Client) Region() string { return c.region }
 // "https://cph.cn-north-4.myhuaweicloud.com".
 func (c *Client) Endpoint() string { return c.endpoint.String() }
 
-// ProjectID returns the project ID the calls act on.
-func (c *Client) ProjectID() string { return c.projectID }
+// ProjectID returns the project ID the calls act on: the one given or
+// found in the environment or profile, else the one discovered by the first
+// call, else "" until then.
+func (c *Client) ProjectID() string {
+	if c.projectID != "" {
+		return c.projectID
+	}
+	return c.auth.disc.projectID()
+}
 
 // response is a 2xx answer, its body read whole.
 type response struct {
@@ -285,16 +299,6 @@ func (c *Client) do(ctx context.Context, cl call) (*response, error) {
 	u.Path += strings.ReplaceAll(cl.path, "{project_id}", projectID)
 	u.RawQuery = cl.query.Encode()
 	return c.send(ctx, cl, &u, projectID, creds)
-}
-
-// resolveProjectID returns the project ID the calls act on.
-func (c *Client) resolveProjectID(context.Context) (string, error) {
-	return c.projectID, nil
-}
-
-// resolveCredentials returns the credentials that sign the next request.
-func (c *Client) resolveCredentials(context.Context) (Credentials, error) {
-	return c.creds, nil
 }
 
 // result is what one attempt came to.
@@ -379,12 +383,14 @@ func (c *Client) attempt(ctx context.Context, cl call, u *url.URL, projectID str
 	}
 	req.Header.Set("User-Agent", c.userAgent)
 	req.Header.Set("Accept", "application/json")
-	req.Header.Set(headerProjectID, projectID)
+	if projectID != "" { // IAM, a global service, takes none
+		req.Header.Set(headerProjectID, projectID)
+	}
 	if creds.SecurityToken != "" {
 		req.Header.Set(headerSecurityToken, creds.SecurityToken)
 	}
 	signingTime, skew := c.signingTime()
-	sig, err := sign(req, sigv.HMACSHA256, creds, signingTime)
+	sig, err := sign(req, c.auth.signing, creds, signingTime)
 	if err != nil {
 		return result{err: fmt.Errorf("cph: %s: %w", cl.op, err)}
 	}

@@ -36,7 +36,7 @@ func TestNewClientConfigErrors(t *testing.T) {
 		"endpoint with fragment":  {with(WithEndpoint("https://cph.example.com/#x")), []error{ErrInvalidEndpoint}},
 		"endpoint bad port":       {with(WithEndpoint("https://cph.example.com:99999")), []error{ErrInvalidEndpoint}},
 		"endpoint not a URL":      {with(WithEndpoint("https://[::1")), []error{ErrInvalidEndpoint}},
-		"no project":              {[]Option{WithRegion("cn-north-4"), WithCredentials(testCreds)}, []error{ErrMissingProjectID}},
+		"no project nor region":   {[]Option{WithEndpoint(testEndpoint), WithCredentials(testCreds)}, []error{ErrMissingProjectID}},
 		"project with slash":      {with(WithProjectID("../other")), []error{ErrInvalidProjectID}},
 		"project too long":        {with(WithProjectID(strings.Repeat("a", 65))), []error{ErrInvalidProjectID}},
 		"no credentials":          {[]Option{WithRegion("cn-north-4"), WithProjectID(testProjectID)}, []error{ErrMissingCredentials}},

@@ -46,12 +46,16 @@ func ExampleNewClient() {
 // A configuration problem is reported before anything is sent, with an
 // error that errors.Is matches.
 func ExampleNewClient_missingCredentials() {
-	_, err := cph.NewClient(cph.WithRegion("cn-north-4"), cph.WithProjectID("0a1b2c3d4e5f60718293a4b5c6d7e8f9"))
+	_, err := cph.NewClient(
+		cph.WithRegion("cn-north-4"),
+		cph.WithProjectID("0a1b2c3d4e5f60718293a4b5c6d7e8f9"),
+		cph.WithCredentials(cph.Credentials{AccessKey: "HPUAL5MXQF9TVXAMPLE1"}),
+	)
 	fmt.Println(errors.Is(err, cph.ErrMissingCredentials))
 	fmt.Println(err)
 	// Output:
 	// true
-	// cph: NewClient: missing credentials: no access key and secret key given
+	// cph: NewClient: missing credentials: no secret key given
 }
 
 // Credentials never print their secrets.

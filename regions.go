@@ -64,3 +64,40 @@ func parseEndpoint(raw string) (*url.URL, error) {
 	u.RawPath = ""
 	return u, nil
 }
+
+// knownRegions are the regions where CPH is offered.
+var knownRegions = []string{
+	"ru-northwest-2", "ap-southeast-3", "ap-southeast-1", "cn-north-4", "cn-south-1",
+	"cn-southwest-2", "cn-east-3", "cn-east-2", "cn-north-9", "la-south-2",
+	"la-north-2", "af-north-1", "cn-east-4",
+}
+
+// Regions returns the IDs of the regions where CPH is known to be offered,
+// in a new slice. WithRegion accepts any well-formed region ID, not only
+// these, so a new region needs no new release.
+func Regions() []string {
+	return append([]string(nil), knownRegions...)
+}
+
+// envRegionEndpointPrefix starts the name of the variable that overrides
+// the CPH endpoint of a region.
+const envRegionEndpointPrefix = "HUAWEICLOUD_SDK_REGION_CPH_"
+
+// regionEndpointEnv names the variable that overrides the endpoint of
+// region, as in the official SDK:
+// HUAWEICLOUD_SDK_REGION_CPH_CN_NORTH_4 for "cn-north-4".
+func regionEndpointEnv(region string) string {
+	return envRegionEndpointPrefix + strings.ToUpper(strings.ReplaceAll(region, "-", "_"))
+}
+
+// endpointForRegion returns the CPH endpoint of region: the first URL of
+// its variable, if set (the official SDK allows a comma-separated list),
+// with the variable's name; else https://cph.{region}.myhuaweicloud.com.
+func endpointForRegion(region string) (endpoint, from string) {
+	name := regionEndpointEnv(region)
+	if v := lookupEnv(name); v != "" {
+		first, _, _ := strings.Cut(v, ",")
+		return strings.TrimSpace(first), name
+	}
+	return regionEndpoint(region), ""
+}

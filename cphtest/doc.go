@@ -19,6 +19,11 @@
 //     the images seeded with WithSharedImages or SetSharedImages, and "all"
 //     or no image_type every image. Shared images are only listed by
 //     "share" and "all".
+//   - It serves IAM's GET /v3/projects (KeystoneListProjects) too: the
+//     server's one project, named after its region (DefaultRegion unless
+//     WithRegion), or an empty list when the name query asks for another
+//     name. A client made with DiscoveryOptions has no project ID and
+//     discovers it there on its first call.
 //   - It verifies AK/SK signatures (SDK-HMAC-SHA256 and SDK-HMAC-SM3) by
 //     recomputing them with the official core signer over exactly the
 //     headers the Authorization header lists, as the gateway does; so it

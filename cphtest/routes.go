@@ -16,6 +16,7 @@ import (
 func (s *Server) routes() http.Handler {
 	mux := http.NewServeMux()
 	mux.Handle("GET /v1/{project_id}/cloud-phone/phone-images", s.signed(s.inProject(s.listPhoneImages)))
+	mux.Handle("GET /v3/projects", s.signed(s.listProjects)) // IAM, iam.go
 	mux.HandleFunc("/", s.notFound)
 	return s.gateway(mux)
 }

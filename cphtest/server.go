@@ -45,6 +45,7 @@ type Option func(*config)
 
 type config struct {
 	projectID string
+	region    string
 	creds     cph.Credentials
 	now       func() time.Time
 	images    []cph.PhoneImage
@@ -120,6 +121,7 @@ type Server struct {
 
 	ts        *httptest.Server
 	projectID string
+	region    string
 	creds     cph.Credentials
 	now       func() time.Time
 
@@ -144,6 +146,7 @@ type fault struct {
 func NewServer(opts ...Option) *Server {
 	cfg := config{
 		projectID: DefaultProjectID,
+		region:    DefaultRegion,
 		creds:     cph.Credentials{AccessKey: DefaultAccessKey, SecretKey: DefaultSecretKey},
 		now:       time.Now,
 	}
@@ -157,6 +160,7 @@ func NewServer(opts ...Option) *Server {
 	}
 	s := &Server{
 		projectID: cfg.projectID,
+		region:    cfg.region,
 		creds:     cfg.creds,
 		now:       cfg.now,
 		images:    cfg.images,

@@ -1,0 +1,82 @@
+package cphtest
+
+import (
+	"net/http"
+
+	"github.com/cph-go/cph"
+)
+
+// DefaultRegion is the region a server's project is named after, unless
+// WithRegion says otherwise: IAM names a region's project after the region.
+const DefaultRegion = "cn-north-4"
+
+// demoDomainID is the account (domain) ID the server's project belongs to.
+const demoDomainID = "0d0d0d0d0d0d0d0d0d0d0d0d0d0d0d0d"
+
+// WithRegion sets the region the server's project is named after, which
+// GET /v3/projects?name={region} finds; "" keeps DefaultRegion.
+func WithRegion(region string) Option {
+	return func(c *config) {
+		if region != "" {
+			c.region = region
+		}
+	}
+}
+
+// Region returns the region the server's project is named after.
+func (s *Server) Region() string { return s.region }
+
+// DiscoveryOptions returns options that point a cph.Client at the server
+// without a project ID: its region, its URL as both the CPH and the IAM
+// endpoint, and its credentials. The client's first call then discovers
+// the project ID from the server's GET /v3/projects.
+func (s *Server) DiscoveryOptions() []cph.Option {
+	return []cph.Option{
+		cph.WithRegion(s.region),
+		cph.WithEndpoint(s.URL),
+		cph.WithIAMEndpoint(s.URL),
+		cph.WithCredentials(s.creds),
+	}
+}
+
+// projectsBody is IAM's answer to GET /v3/projects (KeystoneListProjects).
+type projectsBody struct {
+	Projects []project `json:"projects"`
+	Links    links     `json:"links"`
+}
+
+type project struct {
+	ID          string `json:"id"`
+	Name        string `json:"name"`
+	DomainID    string `json:"domain_id"`
+	ParentID    string `json:"parent_id"`
+	Description string `json:"description"`
+	Enabled     bool   `json:"enabled"`
+	IsDomain    bool   `json:"is_domain"`
+	Links       links  `json:"links"`
+}
+
+type links struct {
+	Self     string  `json:"self"`
+	Next     *string `json:"next,omitempty"`
+	Previous *string `json:"previous,omitempty"`
+}
+
+// listProjects serves IAM's GET /v3/projects: the server's one project,
+// named after its region, or none when the name query asks for another
+// name. Like IAM, it is a global service: it takes no project ID.
+func (s *Server) listProjects(w http.ResponseWriter, r *http.Request) {
+	base := "http://" + r.Host + "/v3/projects"
+	body := projectsBody{Projects: []project{}, Links: links{Self: base}}
+	if name := r.URL.Query().Get("name"); name == "" || name == s.region {
+		body.Projects = append(body.Projects, project{
+			ID:       s.projectID,
+			Name:     s.region,
+			DomainID: demoDomainID,
+			ParentID: demoDomainID,
+			Enabled:  true,
+			Links:    links{Self: base + "/" + s.projectID},
+		})
+	}
+	writeJSON(w, http.StatusOK, body)
+}

@@ -1,0 +1,241 @@
+package cph
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strings"
+)
+
+// CredentialsProvider supplies the credentials that sign a request.
+//
+// A client given one with WithCredentialsProvider calls Retrieve before
+// every request and does not keep the result, so a provider that fetches
+// its credentials (MetadataCredentials) caches them itself. A provider that
+// has nothing to give returns an error wrapping ErrMissingCredentials;
+// ChainCredentials then moves on to the next one. Credentials itself is a
+// CredentialsProvider that always returns the same credentials.
+type CredentialsProvider interface {
+	Retrieve(ctx context.Context) (Credentials, error)
+}
+
+// Retrieve returns c, so that fixed Credentials can stand wherever a
+// CredentialsProvider is expected. Empty credentials, or credentials missing
+// their access key or secret key, return an error wrapping
+// ErrMissingCredentials.
+func (c Credentials) Retrieve(context.Context) (Credentials, error) {
+	if err := c.validate(); err != nil {
+		return Credentials{}, fmt.Errorf("cph: Credentials: %w", err)
+	}
+	return c, nil
+}
+
+// Credentials itself is a CredentialsProvider.
+var _ CredentialsProvider = Credentials{}
+
+// WithCredentialsProvider makes the client ask p for credentials before
+// every request, instead of using fixed credentials or the default chain.
+// The last of WithCredentials and WithCredentialsProvider wins; nil means
+// neither was given.
+func WithCredentialsProvider(p CredentialsProvider) Option {
+	return func(c *config) error {
+		c.provider = p
+		c.creds = Credentials{}
+		return nil
+	}
+}
+
+// source is what a provider of this package knows besides the credentials:
+// the profile and the environment can also hold a project ID, and the
+// profile an IAM endpoint.
+type source struct {
+	creds         Credentials
+	projectID     string // stored with the credentials, if any
+	projectIDFrom string // where projectID came from, for messages
+	iamEndpoint   string // stored with the credentials, if any
+	iamFrom       string // where iamEndpoint came from, for messages
+}
+
+// sourceProvider is a CredentialsProvider that can also tell its source.
+type sourceProvider interface {
+	retrieveSource(ctx context.Context) (source, error)
+}
+
+// retrieveSource asks p for its source, or only for credentials when p is
+// not one of this package's providers.
+func retrieveSource(ctx context.Context, p CredentialsProvider) (source, error) {
+	if sp, ok := p.(sourceProvider); ok {
+		return sp.retrieveSource(ctx)
+	}
+	creds, err := p.Retrieve(ctx)
+	return source{creds: creds}, err
+}
+
+// missingError is a provider's "nothing to give": it wraps
+// ErrMissingCredentials and says which source had nothing, and why.
+type missingError struct {
+	op     string // the provider, "EnvCredentials"
+	source string // what it looked at, "the environment"
+	detail string // why it had nothing, naming the variables or file to set
+}
+
+func (e *missingError) Error() string {
+	msg := "cph: " + e.op + ": " + ErrMissingCredentials.Error() + ": "
+	if e.source != "" {
+		msg += e.source + ": "
+	}
+	return msg + e.detail
+}
+
+// Is makes errors.Is(err, ErrMissingCredentials) hold.
+func (e *missingError) Is(target error) bool { return target == ErrMissingCredentials }
+
+// chainProvider asks its providers in order.
+type chainProvider struct {
+	providers []CredentialsProvider
+}
+
+// ChainCredentials returns a provider that asks ps in order and returns the
+// first credentials found. A provider that has nothing (its error wraps
+// ErrMissingCredentials) is passed over; any other error, such as an
+// unreadable profile file, stops the chain and is returned, so that a
+// broken source never silently gives way to another identity. When no
+// provider has credentials, the error wraps ErrMissingCredentials and lists
+// each source tried with the variables or file that would have supplied
+// them. Nil providers are skipped.
+func ChainCredentials(ps ...CredentialsProvider) CredentialsProvider {
+	return &chainProvider{providers: append([]CredentialsProvider(nil), ps...)}
+}
+
+// Retrieve returns the credentials of the first provider that has some.
+func (c *chainProvider) Retrieve(ctx context.Context) (Credentials, error) {
+	s, err := c.retrieveSource(ctx)
+	return s.creds, err
+}
+
+func (c *chainProvider) retrieveSource(ctx context.Context) (source, error) {
+	var tried []string
+	for _, p := range c.providers {
+		if p == nil {
+			continue
+		}
+		if err := ctx.Err(); err != nil {
+			return source{}, fmt.Errorf("cph: ChainCredentials: %w", err)
+		}
+		s, err := retrieveSource(ctx, p)
+		if err == nil {
+			return s, nil
+		}
+		if !errors.Is(err, ErrMissingCredentials) {
+			return source{}, err
+		}
+		var me *missingError
+		if errors.As(err, &me) && me.source != "" {
+			tried = append(tried, me.source+" ("+me.detail+")")
+		} else {
+			tried = append(tried, strings.TrimPrefix(err.Error(), "cph: "))
+		}
+	}
+	if len(tried) == 0 {
+		return source{}, &missingError{op: "ChainCredentials", detail: "the chain has no providers"}
+	}
+	return source{}, &missingError{op: "ChainCredentials", detail: "tried " + strings.Join(tried, "; ")}
+}
+
+// defaultChain is where a client without WithCredentials or
+// WithCredentialsProvider finds its credentials: the environment, then the
+// profile file. It never reaches the network.
+func defaultChain() *chainProvider {
+	return &chainProvider{providers: []CredentialsProvider{EnvCredentials(), ProfileCredentials("")}}
+}
+
+// unprefixed returns err with the leading "cph: " taken off its message and
+// its chain kept, so that the error of a provider or a nested operation
+// reads well inside another "cph: <op>:" message.
+func unprefixed(err error) error {
+	if msg, ok := strings.CutPrefix(err.Error(), "cph: "); ok {
+		return &redactedError{msg: msg, err: err} // a message override, nothing to redact
+	}
+	return err
+}
+
+// authState is how a client signs: fixed credentials (Client.creds) or a
+// provider, the signing scheme, and what project-ID discovery needs.
+type authState struct {
+	provider CredentialsProvider // nil when the client has fixed credentials
+	signing  string              // sigv scheme name
+	iam      iamConfig
+	disc     discovery
+}
+
+// configureAuth sets the client's credentials, project ID, IAM endpoint and
+// signing algorithm from cfg, the environment and the profile file, without
+// touching the network. It returns every problem it finds.
+func (c *Client) configureAuth(cfg *config) []error {
+	var errs []error
+	c.auth.signing = string(cfg.signing)
+	if c.auth.signing == "" {
+		c.auth.signing = string(SigningHMACSHA256)
+	}
+
+	var src source
+	switch {
+	case cfg.provider != nil:
+		c.auth.provider = cfg.provider
+	case cfg.creds != (Credentials{}):
+		if err := cfg.creds.validate(); err != nil {
+			errs = append(errs, err)
+		}
+	default:
+		s, err := defaultChain().retrieveSource(context.Background())
+		var me *missingError
+		switch {
+		case errors.As(err, &me):
+			errs = append(errs, fmt.Errorf("%w: %s; or give them with WithCredentials or WithCredentialsProvider", ErrMissingCredentials, me.detail))
+		case err != nil:
+			errs = append(errs, unprefixed(err))
+		default:
+			if err := s.creds.validate(); err != nil {
+				errs = append(errs, err)
+			}
+			c.creds, src = s.creds, s
+		}
+	}
+
+	if c.projectID == "" && src.projectID != "" {
+		if !isProjectID(src.projectID) {
+			errs = append(errs, fmt.Errorf("%w: %s has characters a project ID cannot have", ErrInvalidProjectID, src.projectIDFrom))
+		} else {
+			c.projectID = src.projectID
+		}
+	}
+	if c.projectID != "" {
+		return errs
+	}
+	// No project ID yet: the first call discovers it, which needs a region
+	// and an IAM endpoint (or a provider that may yet bring a project ID).
+	if c.region == "" && c.auth.provider == nil {
+		errs = append(errs, fmt.Errorf("%w: set one with WithProjectID or %s, or set a region so that it can be discovered", ErrMissingProjectID, envProjectID))
+	}
+	c.auth.iam.security = cfg.reliability
+	if err := c.auth.iam.configure(cfg.iam, src, c.auth.provider == nil); err != nil {
+		errs = append(errs, err)
+	}
+	return errs
+}
+
+// resolveCredentials returns the credentials that sign the next request:
+// the fixed ones, or what the provider gives now.
+func (c *Client) resolveCredentials(ctx context.Context) (Credentials, error) {
+	if c.auth.provider == nil {
+		return c.creds, nil
+	}
+	creds, err := c.auth.provider.Retrieve(ctx)
+	if err != nil {
+		return Credentials{}, fmt.Errorf("credentials: %w", unprefixed(err))
+	}
+	if err := creds.validate(); err != nil {
+		return Credentials{}, fmt.Errorf("credentials: %w", err)
+	}
+	return creds, nil
+}

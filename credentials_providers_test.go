@@ -1,0 +1,378 @@
+package cph
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync/atomic"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+func TestCredentialsRetrieve(t *testing.T) {
+	got, err := fakeCreds.Retrieve(context.Background())
+	require.NoError(t, err)
+	assert.Equal(t, fakeCreds, got)
+
+	var p CredentialsProvider = Credentials{}
+	_, err = p.Retrieve(context.Background())
+	assert.ErrorIs(t, err, ErrMissingCredentials)
+	assert.True(t, strings.HasPrefix(err.Error(), "cph: "), err.Error())
+}
+
+func TestEnvCredentials(t *testing.T) {
+	tests := map[string]struct {
+		env         map[string]string
+		want        Credentials
+		wantProject string
+		wantErr     string // part of the message; empty: no error
+	}{
+		"keys": {
+			env:  map[string]string{envAccessKey: fakeAK, envSecretKey: fakeSK},
+			want: fakeCreds,
+		},
+		"keys, token and project, white space trimmed": {
+			env: map[string]string{envAccessKey: " " + fakeAK + "\n", envSecretKey: fakeSK + "\n",
+				envSecurityToken: fakeToken, envProjectID: fakeProjectID},
+			want:        Credentials{AccessKey: fakeAK, SecretKey: fakeSK, SecurityToken: fakeToken},
+			wantProject: fakeProjectID,
+		},
+		"nothing":      {env: nil, wantErr: "HUAWEICLOUD_SDK_AK and HUAWEICLOUD_SDK_SK are not set"},
+		"only AK":      {env: map[string]string{envAccessKey: fakeAK}, wantErr: "HUAWEICLOUD_SDK_AK is set but HUAWEICLOUD_SDK_SK is not"},
+		"only SK":      {env: map[string]string{envSecretKey: fakeSK}, wantErr: "HUAWEICLOUD_SDK_SK is set but HUAWEICLOUD_SDK_AK is not"},
+		"blank values": {env: map[string]string{envAccessKey: " ", envSecretKey: "\t"}, wantErr: "are not set"},
+	}
+	for name, tc := range tests {
+		t.Run(name, func(t *testing.T) {
+			isolateEnv(t)
+			for k, v := range tc.env {
+				t.Setenv(k, v)
+			}
+			p := EnvCredentials()
+			got, err := p.Retrieve(context.Background())
+			src, srcErr := retrieveSource(context.Background(), p)
+			if tc.wantErr != "" {
+				require.Error(t, err)
+				assert.ErrorIs(t, err, ErrMissingCredentials)
+				assert.Contains(t, err.Error(), tc.wantErr)
+				assert.True(t, strings.HasPrefix(err.Error(), "cph: EnvCredentials: missing credentials: "), err.Error())
+				assertNoSecret(t, err.Error())
+				assert.ErrorIs(t, srcErr, ErrMissingCredentials)
+				return
+			}
+			require.NoError(t, err)
+			require.NoError(t, srcErr)
+			assert.Equal(t, tc.want, got)
+			assert.Equal(t, tc.want, src.creds)
+			assert.Equal(t, tc.wantProject, src.projectID)
+		})
+	}
+}
+
+// stubProvider is a provider of a test: it returns creds or err and counts
+// its calls.
+type stubProvider struct {
+	creds Credentials
+	err   error
+	calls atomic.Int32
+}
+
+func (p *stubProvider) Retrieve(context.Context) (Credentials, error) {
+	p.calls.Add(1)
+	return p.creds, p.err
+}
+
+func TestChainCredentials(t *testing.T) {
+	other := Credentials{AccessKey: "OTHERAKEXAMPLE00002", SecretKey: "other-sk"}
+	missing := func() *stubProvider {
+		return &stubProvider{err: fmt.Errorf("custom source: %w: nothing here", ErrMissingCredentials)}
+	}
+	broken := errors.New("cph: custom: the vault is sealed")
+	tests := map[string]struct {
+		providers  func() []CredentialsProvider
+		want       Credentials
+		wantErr    error
+		wantInMsg  []string
+		wantCalled []bool // which stubs were asked, in order of the stubs returned
+	}{
+		"first wins": {
+			providers: func() []CredentialsProvider { return []CredentialsProvider{fakeCreds, other} },
+			want:      fakeCreds,
+		},
+		"missing passed over": {
+			providers: func() []CredentialsProvider { return []CredentialsProvider{missing(), Credentials{}, nil, other} },
+			want:      other,
+		},
+		"other error stops the chain": {
+			providers: func() []CredentialsProvider { return []CredentialsProvider{&stubProvider{err: broken}, other} },
+			wantErr:   broken,
+		},
+		"all missing": {
+			providers: func() []CredentialsProvider { return []CredentialsProvider{missing(), EnvCredentials()} },
+			wantErr:   ErrMissingCredentials,
+			wantInMsg: []string{"tried custom source: missing credentials: nothing here", "the environment (HUAWEICLOUD_SDK_AK and HUAWEICLOUD_SDK_SK are not set)"},
+		},
+		"empty": {
+			providers: func() []CredentialsProvider { return nil },
+			wantErr:   ErrMissingCredentials,
+			wantInMsg: []string{"no providers"},
+		},
+	}
+	for name, tc := range tests {
+		t.Run(name, func(t *testing.T) {
+			isolateEnv(t)
+			got, err := ChainCredentials(tc.providers()...).Retrieve(context.Background())
+			if tc.wantErr != nil {
+				require.Error(t, err)
+				assert.ErrorIs(t, err, tc.wantErr)
+				for _, s := range tc.wantInMsg {
+					assert.Contains(t, err.Error(), s)
+				}
+				assert.True(t, strings.HasPrefix(err.Error(), "cph: "), err.Error())
+				return
+			}
+			require.NoError(t, err)
+			assert.Equal(t, tc.want, got)
+		})
+	}
+}
+
+func TestChainCredentialsStopsAtFirstFound(t *testing.T) {
+	first := &stubProvider{creds: fakeCreds}
+	second := &stubProvider{creds: fakeCreds}
+	_, err := ChainCredentials(first, second).Retrieve(context.Background())
+	require.NoError(t, err)
+	assert.Equal(t, int32(1), first.calls.Load())
+	assert.Equal(t, int32(0), second.calls.Load(), "a later provider is not asked")
+}
+
+func TestChainCredentialsCancelled(t *testing.T) {
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	p := &stubProvider{creds: fakeCreds}
+	_, err := ChainCredentials(p).Retrieve(ctx)
+	assert.ErrorIs(t, err, context.Canceled)
+	assert.Equal(t, int32(0), p.calls.Load())
+}
+
+func TestChainCredentialsKeepsSource(t *testing.T) {
+	isolateEnv(t)
+	path := writeProfile(t, "[basic]\nak = "+fakeAK+"\nsk = "+fakeSK+"\nproject_id = "+fakeProjectID+"\n")
+	src, err := retrieveSource(context.Background(), ChainCredentials(EnvCredentials(), ProfileCredentials(path)))
+	require.NoError(t, err)
+	assert.Equal(t, fakeCreds, src.creds)
+	assert.Equal(t, fakeProjectID, src.projectID, "the profile's project ID comes along")
+}
+
+// TestDefaultChain covers a client made without WithCredentials or
+// WithCredentialsProvider: environment, then profile file.
+func TestDefaultChain(t *testing.T) {
+	envCreds := Credentials{AccessKey: "ENVAKEXAMPLE0000003", SecretKey: "env-sk"}
+	envProject := "aaaabbbbccccddddeeeeffff00001111"
+	tests := map[string]struct {
+		env         map[string]string
+		profile     string // written, and HUAWEICLOUD_SDK_CREDENTIALS_FILE set to it, if not empty
+		opts        []Option
+		wantCreds   Credentials
+		wantProject string
+	}{
+		"environment": {
+			env:         map[string]string{envAccessKey: envCreds.AccessKey, envSecretKey: envCreds.SecretKey, envProjectID: envProject},
+			wantCreds:   envCreds,
+			wantProject: envProject,
+		},
+		"environment wins over profile": {
+			env:         map[string]string{envAccessKey: envCreds.AccessKey, envSecretKey: envCreds.SecretKey},
+			profile:     "[basic]\nak = " + fakeAK + "\nsk = " + fakeSK + "\nproject_id = " + fakeProjectID + "\n",
+			wantCreds:   envCreds,
+			wantProject: "", // the profile's project goes with the profile's keys
+		},
+		"profile when the environment has no keys": {
+			env:         map[string]string{envProjectID: envProject},
+			profile:     "[basic]\nak = " + fakeAK + "\nsk = " + fakeSK + "\nsecurity_token = " + fakeToken + "\nproject_id = " + fakeProjectID + "\n",
+			wantCreds:   Credentials{AccessKey: fakeAK, SecretKey: fakeSK, SecurityToken: fakeToken},
+			wantProject: fakeProjectID,
+		},
+		"WithProjectID wins over the environment": {
+			env:         map[string]string{envAccessKey: envCreds.AccessKey, envSecretKey: envCreds.SecretKey, envProjectID: envProject},
+			opts:        []Option{WithProjectID(fakeProjectID)},
+			wantCreds:   envCreds,
+			wantProject: fakeProjectID,
+		},
+		"WithCredentials wins over the environment": {
+			env:       map[string]string{envAccessKey: envCreds.AccessKey, envSecretKey: envCreds.SecretKey, envProjectID: envProject},
+			opts:      []Option{WithCredentials(fakeCreds)},
+			wantCreds: fakeCreds,
+		},
+	}
+	for name, tc := range tests {
+		t.Run(name, func(t *testing.T) {
+			isolateEnv(t)
+			for k, v := range tc.env {
+				t.Setenv(k, v)
+			}
+			if tc.profile != "" {
+				t.Setenv(envCredentialsFile, writeProfile(t, tc.profile))
+			}
+			c, err := NewClient(append([]Option{WithRegion(fakeRegion)}, tc.opts...)...)
+			require.NoError(t, err)
+			assert.Equal(t, tc.wantCreds, c.creds)
+			assert.Nil(t, c.auth.provider, "the default chain is read once, when the client is made")
+			assert.Equal(t, tc.wantProject, c.ProjectID())
+		})
+	}
+}
+
+func TestDefaultChainMissingEverything(t *testing.T) {
+	isolateEnv(t)
+	_, err := NewClient(WithRegion(fakeRegion), WithProjectID(fakeProjectID))
+	require.Error(t, err)
+	assert.ErrorIs(t, err, ErrMissingCredentials)
+	msg := err.Error()
+	assert.True(t, strings.HasPrefix(msg, "cph: NewClient: missing credentials: tried "), msg)
+	for _, want := range []string{"HUAWEICLOUD_SDK_AK", "HUAWEICLOUD_SDK_SK", "HUAWEICLOUD_SDK_CREDENTIALS_FILE", "no-such-credentials", "WithCredentials"} {
+		assert.Contains(t, msg, want)
+	}
+	assert.NotContains(t, msg, "\n", "one line")
+}
+
+func TestDefaultChainHomeDirectoryUntouched(t *testing.T) {
+	isolateEnv(t)
+	t.Setenv(envCredentialsFile, "")
+	home := t.TempDir()
+	t.Setenv("HOME", home)
+	_, err := NewClient(WithRegion(fakeRegion))
+	assert.ErrorIs(t, err, ErrMissingCredentials)
+	assert.Contains(t, err.Error(), filepath.Join(home, ".huaweicloud", "credentials"))
+	entries, err := os.ReadDir(home)
+	require.NoError(t, err)
+	assert.Empty(t, entries, "NewClient writes nothing")
+}
+
+func TestDefaultChainErrors(t *testing.T) {
+	tests := map[string]struct {
+		env     map[string]string
+		profile string
+		want    error
+		inMsg   string
+	}{
+		"bad access key in the environment": {
+			env:  map[string]string{envAccessKey: "AK,Signature=x", envSecretKey: fakeSK},
+			want: ErrInvalidCredentials,
+		},
+		"bad project ID in the environment": {
+			env:   map[string]string{envAccessKey: fakeAK, envSecretKey: fakeSK, envProjectID: "../other"},
+			want:  ErrInvalidProjectID,
+			inMsg: "HUAWEICLOUD_SDK_PROJECT_ID",
+		},
+		"malformed profile": {
+			profile: "[basic]\nak " + fakeAK + "\n",
+			want:    ErrInvalidCredentials,
+			inMsg:   "line 2",
+		},
+	}
+	for name, tc := range tests {
+		t.Run(name, func(t *testing.T) {
+			isolateEnv(t)
+			for k, v := range tc.env {
+				t.Setenv(k, v)
+			}
+			if tc.profile != "" {
+				t.Setenv(envCredentialsFile, writeProfile(t, tc.profile))
+			}
+			c, err := NewClient(WithRegion(fakeRegion))
+			assert.Nil(t, c)
+			require.Error(t, err)
+			assert.ErrorIs(t, err, tc.want)
+			assert.Contains(t, err.Error(), tc.inMsg)
+			assert.True(t, strings.HasPrefix(err.Error(), "cph: NewClient: "), err.Error())
+			assertNoSecret(t, err.Error())
+			assert.NotContains(t, err.Error(), fakeAK)
+		})
+	}
+}
+
+func TestCredentialsOptionsLastWins(t *testing.T) {
+	isolateEnv(t)
+	p := &stubProvider{creds: fakeCreds}
+	other := Credentials{AccessKey: "OTHERAKEXAMPLE00002", SecretKey: "other-sk"}
+
+	c, err := NewClient(WithRegion(fakeRegion), WithProjectID(fakeProjectID), WithCredentials(other), WithCredentialsProvider(p))
+	require.NoError(t, err)
+	assert.Same(t, p, c.auth.provider)
+	assert.Equal(t, int32(0), p.calls.Load(), "NewClient does not ask the provider")
+
+	c, err = NewClient(WithRegion(fakeRegion), WithProjectID(fakeProjectID), WithCredentialsProvider(p), WithCredentials(other))
+	require.NoError(t, err)
+	assert.Nil(t, c.auth.provider)
+	assert.Equal(t, other, c.creds)
+
+	_, err = NewClient(WithRegion(fakeRegion), WithProjectID(fakeProjectID), WithCredentialsProvider(nil))
+	assert.ErrorIs(t, err, ErrMissingCredentials, "a nil provider means the default chain")
+}
+
+// TestProviderAskedPerRequest: a provider's credentials sign each request
+// as it gives them, and its errors reach the caller.
+func TestProviderAskedPerRequest(t *testing.T) {
+	isolateEnv(t)
+	cloud := newFakeCloud(t)
+	second := Credentials{AccessKey: "SECONDAKEXAMPLE0004", SecretKey: "second-sk", SecurityToken: fakeToken}
+	cloud.set(func(f *fakeCloud) { f.keys[second.AccessKey] = second.SecretKey })
+	p := &stubProvider{creds: fakeCreds}
+	c, err := NewClient(WithEndpoint(cloud.srv.URL), WithProjectID(fakeProjectID), WithCredentialsProvider(p))
+	require.NoError(t, err)
+
+	require.NoError(t, listOnce(c))
+	p.creds = second
+	require.NoError(t, listOnce(c))
+	reqs := cloud.requests(imagesPath(fakeProjectID))
+	require.Len(t, reqs, 2)
+	assert.Contains(t, reqs[0].Header.Get("Authorization"), "Access="+fakeAK+",")
+	assert.Empty(t, reqs[0].Header.Get("X-Security-Token"))
+	assert.Contains(t, reqs[1].Header.Get("Authorization"), "Access="+second.AccessKey+",")
+	assert.Equal(t, fakeToken, reqs[1].Header.Get("X-Security-Token"))
+	assert.Equal(t, int32(2), p.calls.Load())
+
+	p.err = fmt.Errorf("cph: vault: %w: sealed", ErrMissingCredentials)
+	err = listOnce(c)
+	assert.ErrorIs(t, err, ErrMissingCredentials)
+	assert.Equal(t, "cph: ListPhoneImages: credentials: vault: missing credentials: sealed", err.Error())
+
+	p.err = nil
+	p.creds = Credentials{AccessKey: "bad key", SecretKey: fakeSK}
+	err = listOnce(c)
+	assert.ErrorIs(t, err, ErrInvalidCredentials)
+	assert.Len(t, cloud.requests(imagesPath(fakeProjectID)), 2, "nothing sent with bad credentials")
+}
+
+func TestEnvProviderProjectIDUsedByClient(t *testing.T) {
+	isolateEnv(t)
+	t.Setenv(envAccessKey, fakeAK)
+	t.Setenv(envSecretKey, fakeSK)
+	t.Setenv(envProjectID, fakeProjectID)
+	cloud := newFakeCloud(t)
+	c, err := NewClient(WithRegion(fakeRegion), WithEndpoint(cloud.srv.URL), WithIAMEndpoint(cloud.srv.URL),
+		WithCredentialsProvider(EnvCredentials()))
+	require.NoError(t, err)
+	assert.Equal(t, "", c.ProjectID(), "a provider is asked at the first call, not before")
+	require.NoError(t, listOnce(c))
+	assert.Equal(t, fakeProjectID, c.ProjectID())
+	assert.Len(t, cloud.requests(imagesPath(fakeProjectID)), 1)
+	assert.Empty(t, cloud.requests("/v3/projects"), "no discovery when the environment has the project ID")
+}
+
+func TestCredentialsRedactedInErrorsOfProviders(t *testing.T) {
+	isolateEnv(t)
+	t.Setenv(envAccessKey, fakeAK)
+	t.Setenv(envSecretKey, fakeSK)
+	t.Setenv(envSecurityToken, "tok\nen-"+fakeToken)
+	_, err := NewClient(WithRegion(fakeRegion), WithProjectID(fakeProjectID))
+	require.Error(t, err)
+	assert.ErrorIs(t, err, ErrInvalidCredentials)
+	assertNoSecret(t, err.Error())
+}
