@@ -37,7 +37,9 @@ func ExampleClient_ProjectID_discovered() {
 }
 
 // Temporary credentials of the ECS instance the program runs on: opt-in,
-// fetched on first use and refreshed before they expire.
+// fetched on first use and refreshed before they expire. (This example has
+// no Output comment, so go test compiles it but never runs it: it would
+// reach the metadata service and the cloud.)
 func ExampleMetadataCredentials() {
 	client, err := cph.NewClient(
 		cph.WithRegion("cn-north-4"),
