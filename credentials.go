@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"os"
 	"strings"
 )
 
@@ -202,6 +203,11 @@ func (c *Client) configureAuth(cfg *config) []error {
 		}
 	}
 
+	// The environment's project ID applies whenever WithProjectID is not
+	// given, whatever the credentials' source; it wins over a profile's.
+	if v := strings.TrimSpace(os.Getenv(envProjectID)); c.projectID == "" && v != "" {
+		src.projectID, src.projectIDFrom = v, envProjectID
+	}
 	if c.projectID == "" && src.projectID != "" {
 		if !isProjectID(src.projectID) {
 			errs = append(errs, fmt.Errorf("%w: %s has characters a project ID cannot have", ErrInvalidProjectID, src.projectIDFrom))

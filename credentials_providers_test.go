@@ -193,10 +193,21 @@ func TestDefaultChain(t *testing.T) {
 			wantProject: "", // the profile's project goes with the profile's keys
 		},
 		"profile when the environment has no keys": {
-			env:         map[string]string{envProjectID: envProject},
 			profile:     "[basic]\nak = " + fakeAK + "\nsk = " + fakeSK + "\nsecurity_token = " + fakeToken + "\nproject_id = " + fakeProjectID + "\n",
 			wantCreds:   Credentials{AccessKey: fakeAK, SecretKey: fakeSK, SecurityToken: fakeToken},
 			wantProject: fakeProjectID,
+		},
+		"environment project wins over the profile's": {
+			env:         map[string]string{envProjectID: envProject},
+			profile:     "[basic]\nak = " + fakeAK + "\nsk = " + fakeSK + "\nproject_id = " + fakeProjectID + "\n",
+			wantCreds:   Credentials{AccessKey: fakeAK, SecretKey: fakeSK},
+			wantProject: envProject,
+		},
+		"environment project with explicit credentials": {
+			env:         map[string]string{envProjectID: envProject},
+			opts:        []Option{WithCredentials(fakeCreds)},
+			wantCreds:   fakeCreds,
+			wantProject: envProject,
 		},
 		"WithProjectID wins over the environment": {
 			env:         map[string]string{envAccessKey: envCreds.AccessKey, envSecretKey: envCreds.SecretKey, envProjectID: envProject},
@@ -204,10 +215,11 @@ func TestDefaultChain(t *testing.T) {
 			wantCreds:   envCreds,
 			wantProject: fakeProjectID,
 		},
-		"WithCredentials wins over the environment": {
-			env:       map[string]string{envAccessKey: envCreds.AccessKey, envSecretKey: envCreds.SecretKey, envProjectID: envProject},
-			opts:      []Option{WithCredentials(fakeCreds)},
-			wantCreds: fakeCreds,
+		"WithCredentials wins over the environment's keys, not its project": {
+			env:         map[string]string{envAccessKey: envCreds.AccessKey, envSecretKey: envCreds.SecretKey, envProjectID: envProject},
+			opts:        []Option{WithCredentials(fakeCreds)},
+			wantCreds:   fakeCreds,
+			wantProject: envProject,
 		},
 	}
 	for name, tc := range tests {
@@ -359,7 +371,7 @@ func TestEnvProviderProjectIDUsedByClient(t *testing.T) {
 	c, err := NewClient(WithRegion(fakeRegion), WithEndpoint(cloud.srv.URL), WithIAMEndpoint(cloud.srv.URL),
 		WithCredentialsProvider(EnvCredentials()))
 	require.NoError(t, err)
-	assert.Equal(t, "", c.ProjectID(), "a provider is asked at the first call, not before")
+	assert.Equal(t, fakeProjectID, c.ProjectID(), "the environment's project ID applies from NewClient on")
 	require.NoError(t, listOnce(c))
 	assert.Equal(t, fakeProjectID, c.ProjectID())
 	assert.Len(t, cloud.requests(imagesPath(fakeProjectID)), 1)

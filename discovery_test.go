@@ -370,17 +370,16 @@ func TestProjectIDSources(t *testing.T) {
 		assert.Equal(t, fakeProjectID, c.ProjectID())
 		assert.Empty(t, cloud.requests("/v3/projects"))
 	})
-	t.Run("provider's bad project ID", func(t *testing.T) {
+	t.Run("bad project ID in the environment", func(t *testing.T) {
 		isolateEnv(t)
 		t.Setenv(envAccessKey, fakeAK)
 		t.Setenv(envSecretKey, fakeSK)
 		t.Setenv(envProjectID, "a/b")
 		cloud := newFakeCloud(t)
-		c, err := NewClient(WithEndpoint(cloud.srv.URL), WithCredentialsProvider(EnvCredentials()))
-		require.NoError(t, err)
-		err = listOnce(c)
-		assert.ErrorIs(t, err, ErrInvalidProjectID)
+		_, err := NewClient(WithEndpoint(cloud.srv.URL), WithCredentialsProvider(EnvCredentials()))
+		assert.ErrorIs(t, err, ErrInvalidProjectID, "the environment's project ID is checked by NewClient")
 		assert.Contains(t, err.Error(), "HUAWEICLOUD_SDK_PROJECT_ID")
+		assert.Empty(t, cloud.requests(imagesPath("a/b")))
 	})
 	t.Run("provider failing during discovery", func(t *testing.T) {
 		isolateEnv(t)
