@@ -3,18 +3,23 @@ package main
 import (
 	"errors"
 	"os"
+	"slices"
 	"strings"
 
 	"github.com/cph-go/cph"
 	"github.com/cph-go/cph/cphtest"
 )
 
-// The environment variables the credentials and project ID come from.
+// The environment variables the messages and the help name. The library
+// reads all of them but envRegion itself (its default chain, see
+// cph.NewClient); the command reads only envRegion.
 const (
 	envAK        = "HUAWEICLOUD_SDK_AK"
 	envSK        = "HUAWEICLOUD_SDK_SK"
 	envToken     = "HUAWEICLOUD_SDK_SECURITY_TOKEN"
 	envProjectID = "HUAWEICLOUD_SDK_PROJECT_ID"
+	envCredsFile = "HUAWEICLOUD_SDK_CREDENTIALS_FILE"
+	envIAM       = "HUAWEICLOUD_SDK_IAM_ENDPOINT"
 	envRegion    = "HUAWEICLOUD_SDK_REGION" // used when neither --region nor --endpoint is given
 )
 
@@ -22,56 +27,30 @@ const (
 // release when done.
 type target struct {
 	options []cph.Option
-	creds   cph.Credentials // for the debug log, which redacts them
-	close   func()
+	// creds is asked only for the debug log, which logs the answer
+	// redacted: the demo server's credentials, or the library's default
+	// chain, which NewClient reads itself when given no credentials.
+	creds cph.CredentialsProvider
+	close func()
 }
 
 // newTarget returns the client options of the command line: those of an
-// in-process cphtest server with --demo, else the flags' and the
-// environment's. Anything missing is a *usageError that names what to set.
-func newTarget(o options) (*target, error) {
+// in-process cphtest server with --demo, else the flags' and, for the
+// region, the environment's. The credentials and, without --project-id,
+// the project ID are left to the library: the environment, then the
+// profile file, then (project ID) IAM discovery at the first call.
+func newTarget(o options) *target {
 	if o.demo {
 		srv := cphtest.NewServer()
-		return &target{options: srv.ClientOptions(), creds: srv.Credentials(), close: srv.Close}, nil
+		return &target{options: srv.ClientOptions(), creds: srv.Credentials(), close: srv.Close}
 	}
-	creds := cph.Credentials{
-		AccessKey:     os.Getenv(envAK),
-		SecretKey:     os.Getenv(envSK),
-		SecurityToken: os.Getenv(envToken),
-	}
-	projectID := o.projectID
-	if projectID == "" {
-		projectID = os.Getenv(envProjectID)
-	}
-
 	region := o.region
 	if region == "" && o.endpoint == "" {
 		region = os.Getenv(envRegion)
 	}
-
-	var missing []string
-	switch {
-	case creds.AccessKey == "" && creds.SecretKey == "":
-		missing = append(missing, "set "+envAK+" and "+envSK+" (the access key and secret key)")
-	case creds.AccessKey == "":
-		missing = append(missing, "set "+envAK+" (the access key)")
-	case creds.SecretKey == "":
-		missing = append(missing, "set "+envSK+" (the secret key)")
-	}
-	if projectID == "" {
-		missing = append(missing, "set --project-id or "+envProjectID)
-	}
-	if region == "" && o.endpoint == "" {
-		missing = append(missing, "set --region (such as cn-north-4), "+envRegion+" or --endpoint")
-	}
-	if len(missing) > 0 {
-		return nil, &usageError{msg: "missing configuration:\n  " + strings.Join(missing, "\n  ") +
-			"\n  (or try --demo, which needs none of these)"}
-	}
-
-	opts := []cph.Option{
-		cph.WithProjectID(projectID),
-		cph.WithCredentials(creds),
+	var opts []cph.Option
+	if o.projectID != "" {
+		opts = append(opts, cph.WithProjectID(o.projectID))
 	}
 	if region != "" {
 		opts = append(opts, cph.WithRegion(region))
@@ -79,7 +58,49 @@ func newTarget(o options) (*target, error) {
 	if o.endpoint != "" {
 		opts = append(opts, cph.WithEndpoint(o.endpoint))
 	}
-	return &target{options: opts, creds: creds, close: func() {}}, nil
+	return &target{
+		options: opts,
+		creds:   cph.ChainCredentials(cph.EnvCredentials(), cph.ProfileCredentials("")),
+		close:   func() {},
+	}
+}
+
+// libraryHint ends the library's missing-credentials message; the command
+// line has no such options.
+const libraryHint = "; or give them with WithCredentials or WithCredentialsProvider"
+
+// explainNewClientError returns NewClient's err as a *usageError listing
+// what to set, one line each, when something is missing; any other error
+// is returned as is.
+func explainNewClientError(err error) error {
+	errs := []error{err}
+	if joined, ok := err.(interface{ Unwrap() []error }); ok {
+		errs = joined.Unwrap()
+	}
+	var creds, projectID, endpoint string // what to set, in this order
+	var others []string
+	for _, e := range errs {
+		switch {
+		case errors.Is(e, cph.ErrMissingCredentials):
+			detail := e.Error()
+			if _, after, ok := strings.Cut(detail, cph.ErrMissingCredentials.Error()+": "); ok {
+				detail = strings.TrimSuffix(after, libraryHint)
+			}
+			creds = "credentials: " + detail
+		case errors.Is(e, cph.ErrMissingProjectID):
+			projectID = "set --project-id or " + envProjectID + ", or --region so that it can be discovered"
+		case errors.Is(e, cph.ErrMissingEndpoint):
+			endpoint = "set --region (such as cn-north-4), " + envRegion + " or --endpoint"
+		default:
+			others = append(others, e.Error())
+		}
+	}
+	lines := slices.DeleteFunc([]string{creds, projectID, endpoint}, func(s string) bool { return s == "" })
+	if len(lines) == 0 {
+		return err
+	}
+	return &usageError{msg: "missing configuration:\n  " + strings.Join(append(lines, others...), "\n  ") +
+		"\n  (or try --demo, which needs none of these)"}
 }
 
 // configErrors are the library's errors that mean the configuration, not

@@ -47,7 +47,7 @@ func newFlagSet(o *options) *flag.FlagSet {
 	fs.SetOutput(io.Discard)
 	fs.StringVar(&o.region, "region", "", "region `ID`, such as cn-north-4; the endpoint is then https://cph.{region}.myhuaweicloud.com (default $"+envRegion+")")
 	fs.StringVar(&o.endpoint, "endpoint", "", "endpoint `URL`, overriding the region's")
-	fs.StringVar(&o.projectID, "project-id", "", "project `ID` (default $"+envProjectID+")")
+	fs.StringVar(&o.projectID, "project-id", "", "project `ID` (default $"+envProjectID+", else the profile file's, else discovered from IAM for the region)")
 	fs.Func("type", "list only images of this `type`: "+joinImageTypes()+" (default all)", func(v string) error {
 		t := cph.ImageType(v)
 		if v != "" && !t.IsKnown() {
@@ -110,16 +110,21 @@ func printUsage(w io.Writer) {
 
 Lists the cloud phone images of a Huawei Cloud CPH project.
 
-Credentials come from the environment:
+Credentials and the project ID come from the environment:
   %-32s the access key
   %-32s the secret key
   %-32s the token of temporary credentials, if any
   %-32s the project ID, unless --project-id is given
+else from the profile file $%s (default
+~/.huaweicloud/credentials), section [basic]: ak, sk, security_token,
+project_id. With no project ID from any of these, it is discovered from IAM
+for the region at the first call ($%s overrides IAM's
+endpoint). The region comes from the environment too:
   %-32s the region, unless --region or --endpoint is given
 Try it without any: cphimages --demo
 
 Flags:
-`, envAK, envSK, envToken, envProjectID, envRegion)
+`, envAK, envSK, envToken, envProjectID, envCredsFile, envIAM, envRegion)
 	fs.SetOutput(w)
 	fs.PrintDefaults()
 	fmt.Fprintln(w, `

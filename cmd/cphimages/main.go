@@ -3,12 +3,16 @@
 // table or as the API's own JSON.
 //
 //	cphimages --demo                                  # no cloud, no credentials
-//	cphimages --region cn-north-4 --type public       # credentials from the environment
+//	cphimages --region cn-north-4 --type public       # credentials from the environment or profile file
 //	cphimages --region cn-north-4 --output json | jq -r '.phone_images[].image_id'
 //
-// Credentials come from the environment: HUAWEICLOUD_SDK_AK,
-// HUAWEICLOUD_SDK_SK, HUAWEICLOUD_SDK_SECURITY_TOKEN (temporary credentials)
-// and HUAWEICLOUD_SDK_PROJECT_ID (or --project-id); the region from --region
+// Credentials and the project ID come from the same sources as the
+// library's (see cph.NewClient): the environment (HUAWEICLOUD_SDK_AK,
+// HUAWEICLOUD_SDK_SK, HUAWEICLOUD_SDK_SECURITY_TOKEN for temporary
+// credentials, HUAWEICLOUD_SDK_PROJECT_ID), else the profile file
+// (HUAWEICLOUD_SDK_CREDENTIALS_FILE, else ~/.huaweicloud/credentials).
+// --project-id wins; without a project ID from any source it is discovered
+// from IAM for the region at the first call. The region comes from --region
 // or HUAWEICLOUD_SDK_REGION. With --demo it lists the
 // documented sample images from an in-process fake server (package cphtest)
 // and needs none of them.

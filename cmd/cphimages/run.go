@@ -37,11 +37,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		return exitOK
 	}
 
-	tgt, err := newTarget(o)
-	if err != nil {
-		fmt.Fprintf(stderr, "cphimages: %v\n", err)
-		return exitUsage
-	}
+	tgt := newTarget(o)
 	defer tgt.close()
 	if o.demo {
 		fmt.Fprintln(stderr, "cphimages: --demo: listing from an in-process fake CPH server (package cphtest); no credentials used, nothing leaves this machine")
@@ -55,16 +51,11 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	}
 	client, err := cph.NewClient(clientOpts...)
 	if err != nil {
-		fmt.Fprintf(stderr, "cphimages: %v\n", err)
+		fmt.Fprintf(stderr, "cphimages: %v\n", explainNewClientError(err))
 		return exitUsage
 	}
 	if logger != nil {
-		logger.Debug("cphimages: listing",
-			slog.String("endpoint", client.Endpoint()),
-			slog.String("project_id", client.ProjectID()),
-			slog.String("image_type", string(o.imageType)),
-			slog.Any("credentials", tgt.creds),
-		)
+		logListing(ctx, logger, client, tgt, o)
 	}
 
 	ctx, cancel := context.WithTimeout(ctx, o.timeout)
@@ -87,6 +78,27 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	return exitOK
 }
 
+// logListing logs what the command is about to list. The credentials are
+// those the client found, asked again of the same source (the default
+// chain or the demo server) and logged redacted: the access key masked, the
+// secret key and token "[REDACTED]". A project ID still to be discovered is
+// logged as such.
+func logListing(ctx context.Context, logger *slog.Logger, client *cph.Client, tgt *target, o options) {
+	projectID := client.ProjectID()
+	if projectID == "" {
+		projectID = "(discovered at the first call)"
+	}
+	attrs := []any{
+		slog.String("endpoint", client.Endpoint()),
+		slog.String("project_id", projectID),
+		slog.String("image_type", string(o.imageType)),
+	}
+	if creds, err := tgt.creds.Retrieve(ctx); err == nil {
+		attrs = append(attrs, slog.Any("credentials", creds))
+	}
+	logger.Debug("cphimages: listing", attrs...)
+}
+
 // reportError writes a failed call's diagnosis to stderr and returns its
 // exit code.
 func reportError(stderr io.Writer, err error, o options) int {
@@ -101,8 +113,8 @@ func reportError(stderr io.Writer, err error, o options) int {
 			apiErr.StatusCode, http.StatusText(apiErr.StatusCode),
 			orDash(apiErr.Code), orDash(apiErr.Message), orDash(apiErr.RequestID))
 		if cph.IsAuthError(err) && !o.demo {
-			fmt.Fprintf(stderr, "  hint:       check %s, %s, the project ID and the region; "+
-				"a clock more than 15 minutes off also fails\n", envAK, envSK)
+			fmt.Fprintf(stderr, "  hint:       check the credentials (%s and %s, or the profile file), "+
+				"the project ID and the region; a clock more than 15 minutes off also fails\n", envAK, envSK)
 		}
 		return exitFailure
 	case errors.Is(err, context.DeadlineExceeded):
@@ -110,6 +122,9 @@ func reportError(stderr io.Writer, err error, o options) int {
 		return exitFailure
 	case isConfigError(err):
 		fmt.Fprintf(stderr, "cphimages: %v\n", err)
+		if errors.Is(err, cph.ErrMissingProjectID) { // discovery found none, or several
+			fmt.Fprintf(stderr, "  hint: set --project-id or %s, or check --region\n", envProjectID)
+		}
 		return exitUsage
 	}
 	fmt.Fprintf(stderr, "cphimages: %v\n", err)

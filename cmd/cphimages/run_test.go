@@ -33,12 +33,20 @@ type result struct {
 	stderr string
 }
 
-// runCLI runs the command with args in e, every other credential variable
-// cleared.
+// runCLI runs the command with args in e, every other HUAWEICLOUD_SDK_
+// variable cleared and, unless e names one, the profile file pointed at a
+// path that does not exist: nothing of the machine running the tests (its
+// ~/.huaweicloud/credentials included) leaks in.
 func runCLI(t *testing.T, e env, args ...string) result {
 	t.Helper()
-	for _, name := range []string{envAK, envSK, envToken, envProjectID, envRegion} {
-		t.Setenv(name, e[name])
+	for _, kv := range os.Environ() {
+		if name, _, _ := strings.Cut(kv, "="); strings.HasPrefix(name, "HUAWEICLOUD_SDK_") {
+			t.Setenv(name, "")
+		}
+	}
+	t.Setenv(envCredsFile, filepath.Join(t.TempDir(), "no-such-credentials"))
+	for name, value := range e {
+		t.Setenv(name, value)
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
 	defer cancel()
@@ -139,12 +147,14 @@ func TestUsageAndConfigErrors(t *testing.T) {
 		"bad region":         {good, []string{"--region", "North China"}, []string{"region", `"North China"`}},
 		"bad endpoint":       {good, []string{"--endpoint", "ftp://example.com"}, []string{"invalid endpoint"}},
 		"bad project ID":     {good, []string{"--endpoint", srv.URL, "--project-id", "a/b"}, []string{"project ID"}},
-		"nothing configured": {env{}, nil, []string{envAK, envSK, envProjectID, "--project-id", "--region", "--endpoint", "--demo"}},
-		"no secret key":      {env{envAK: "AK", envProjectID: "p"}, []string{"--region", "cn-north-4"}, []string{"set " + envSK + " (the secret key)"}},
-		"no access key":      {env{envSK: "SK", envProjectID: "p"}, []string{"--region", "cn-north-4"}, []string{"set " + envAK + " (the access key)"}},
-		"no project ID":      {env{envAK: "AK", envSK: "SK"}, []string{"--region", "cn-north-4"}, []string{envProjectID}},
+		"nothing configured": {env{}, nil, []string{"missing configuration", envAK, envSK, envCredsFile, envProjectID, "--project-id", "--region", "--endpoint", "--demo"}},
+		"no secret key":      {env{envAK: "AK", envProjectID: "p"}, []string{"--region", "cn-north-4"}, []string{envAK + " is set but " + envSK + " is not", "the profile file", "--demo"}},
+		"no access key":      {env{envSK: "SK", envProjectID: "p"}, []string{"--region", "cn-north-4"}, []string{envSK + " is set but " + envAK + " is not"}},
+		"no project ID":      {env{envAK: "AK", envSK: "SK"}, []string{"--endpoint", srv.URL}, []string{"set --project-id or " + envProjectID + ", or --region"}},
 		"no region":          {good, nil, []string{"--region", "--endpoint"}},
 		"bad access key":     {env{envAK: "A K", envSK: "SK", envProjectID: "p"}, []string{"--region", "cn-north-4"}, []string{"invalid credentials"}},
+		"bad profile file":   {env{envCredsFile: writeProfile(t, "[basic]\nak AK\n")}, []string{"--endpoint", srv.URL}, []string{"invalid credentials"}},
+		"profile without sk": {env{envCredsFile: writeProfile(t, "[basic]\nak = AK\n")}, []string{"--endpoint", srv.URL}, []string{"missing configuration", "has ak but no sk"}},
 	}
 	for name, tt := range tests {
 		t.Run(name, func(t *testing.T) {
@@ -161,8 +171,120 @@ func TestUsageAndConfigErrors(t *testing.T) {
 
 	// Only what is missing is named.
 	r := runCLI(t, env{envAK: "AK", envProjectID: "p"}, "--region", "cn-north-4")
-	assert.NotContains(t, r.stderr, envAK)
+	assert.Contains(t, r.stderr, "credentials: ")
 	assert.NotContains(t, r.stderr, "--project-id")
+	assert.NotContains(t, r.stderr, "set --region")
+}
+
+// writeProfile writes a profile file in a temporary directory and returns
+// its path.
+func writeProfile(t *testing.T, content string) string {
+	t.Helper()
+	path := filepath.Join(t.TempDir(), "credentials")
+	require.NoError(t, os.WriteFile(path, []byte(content), 0o600))
+	return path
+}
+
+// profileOf is a profile file with the server's credentials, and
+// project_id unless projectID is "".
+func profileOf(srv *cphtest.Server, projectID string) string {
+	c := srv.Credentials()
+	s := "[basic]\nak = " + c.AccessKey + "\nsk = " + c.SecretKey + "\n"
+	if c.SecurityToken != "" {
+		s += "security_token = " + c.SecurityToken + "\n"
+	}
+	if projectID != "" {
+		s += "project_id = " + projectID + "\n"
+	}
+	return s
+}
+
+func TestProfileFile(t *testing.T) {
+	creds := cph.Credentials{AccessKey: "PROFILEACCESSKEY0001", SecretKey: "profile-secret-key-value", SecurityToken: "profile-session-token-value"}
+	srv := newServer(t, cphtest.WithCredentials(creds))
+	other := "ffffffffffffffffffffffffffffffff"
+	tests := map[string]struct {
+		profile string
+		env     env
+		args    []string
+	}{
+		"credentials and project ID": {profile: profileOf(srv, srv.ProjectID())},
+		"--project-id wins":          {profile: profileOf(srv, other), args: []string{"--project-id", srv.ProjectID()}},
+		"the environment's project ID wins": {
+			profile: profileOf(srv, other), env: env{envProjectID: srv.ProjectID()},
+		},
+		"the environment's credentials win": {
+			profile: "[basic]\nak = OTHERACCESSKEY000001\nsk = other-secret\n",
+			env:     serverEnv(srv),
+		},
+	}
+	for name, tt := range tests {
+		t.Run(name, func(t *testing.T) {
+			e := env{envCredsFile: writeProfile(t, tt.profile)}
+			for k, v := range tt.env {
+				e[k] = v
+			}
+			before := len(srv.Requests())
+			r := runCLI(t, e, append([]string{"--endpoint", srv.URL, "--verbose"}, tt.args...)...)
+			require.Equal(t, exitOK, r.code, "stderr: %s", r.stderr)
+			assert.Contains(t, r.stdout, "20032420200401a60b0003a99684b8ea")
+
+			reqs := srv.Requests()
+			require.Len(t, reqs, before+1)
+			req := reqs[len(reqs)-1]
+			assert.Equal(t, "/v1/"+srv.ProjectID()+"/cloud-phone/phone-images", req.Path)
+			a, err := sigv.ParseAuthorization(req.Header.Get("Authorization"))
+			require.NoError(t, err)
+			assert.Equal(t, creds.AccessKey, a.AccessKey)
+			assert.Equal(t, creds.SecurityToken, req.Header.Get("X-Security-Token"))
+
+			assert.Contains(t, r.stderr, "PROF****01", "the debug log shows the masked access key")
+			for _, secret := range []string{creds.SecretKey, creds.SecurityToken, a.Signature} {
+				assert.NotContains(t, r.stderr, secret)
+			}
+		})
+	}
+}
+
+func TestProjectIDDiscovery(t *testing.T) {
+	srv := newServer(t)
+	tests := map[string]env{
+		"credentials from the environment":  serverEnv(srv),
+		"credentials from the profile file": {envCredsFile: writeProfile(t, profileOf(srv, ""))},
+	}
+	for name, e := range tests {
+		t.Run(name, func(t *testing.T) {
+			delete(e, envProjectID)
+			e[envIAM] = srv.URL
+			before := len(srv.Requests())
+			r := runCLI(t, e, "--region", cphtest.DefaultRegion, "--endpoint", srv.URL, "--verbose")
+			require.Equal(t, exitOK, r.code, "stderr: %s", r.stderr)
+			assert.Contains(t, r.stdout, "20032420200401a60b0003a99684b8ea")
+			assert.Contains(t, r.stderr, `project_id="(discovered at the first call)"`)
+
+			reqs := srv.Requests()[before:]
+			require.Len(t, reqs, 2, "one IAM request, then the listing")
+			assert.Equal(t, "/v3/projects", reqs[0].Path)
+			assert.Equal(t, cphtest.DefaultRegion, reqs[0].Query.Get("name"))
+			assert.Equal(t, "/v1/"+srv.ProjectID()+"/cloud-phone/phone-images", reqs[1].Path)
+			assert.NotContains(t, r.stderr, srv.Credentials().SecretKey)
+		})
+	}
+
+	// IAM knows no project of that region: a configuration error that says
+	// what IAM listed, and no listing.
+	e := serverEnv(srv)
+	delete(e, envProjectID)
+	e[envIAM] = srv.URL
+	before := len(srv.Requests())
+	r := runCLI(t, e, "--region", "cn-south-1", "--endpoint", srv.URL)
+	assert.Equal(t, exitUsage, r.code, "stderr: %s", r.stderr)
+	assert.Contains(t, r.stderr, `missing project ID: IAM lists no project named "cn-south-1"`)
+	assert.Contains(t, r.stderr, "hint: set --project-id or "+envProjectID)
+	assert.Empty(t, r.stdout)
+	reqs := srv.Requests()[before:]
+	require.Len(t, reqs, 1)
+	assert.Equal(t, "/v3/projects", reqs[0].Path)
 }
 
 func TestHelpAndVersion(t *testing.T) {

@@ -1,71 +1,58 @@
 // Command list-images lists the cloud phone images of a Huawei Cloud project.
 //
-// It reads the credentials and project from the environment:
+// It gives the client no credentials and no project ID, so the client finds
+// them as the library does by default (see cph.NewClient): the environment,
 //
 //	HUAWEICLOUD_SDK_AK              access key
 //	HUAWEICLOUD_SDK_SK              secret key
 //	HUAWEICLOUD_SDK_SECURITY_TOKEN  security token (temporary credentials only)
-//	HUAWEICLOUD_SDK_PROJECT_ID      project ID
-//	HUAWEICLOUD_SDK_REGION          region, such as cn-north-4 (or pass -region)
+//	HUAWEICLOUD_SDK_PROJECT_ID      project ID (optional)
 //
-// and prints one line per image. Run it with:
+// else the profile file named by HUAWEICLOUD_SDK_CREDENTIALS_FILE, else
+// ~/.huaweicloud/credentials (section [basic]: ak, sk, security_token,
+// project_id). Without a project ID from either, the first call discovers
+// it from IAM for the region. The region comes from -region or
+// HUAWEICLOUD_SDK_REGION. It prints one line per image. Run it with:
 //
 //	go run ./examples/list-images -region cn-north-4
 package main
 
 import (
 	"context"
+	"errors"
 	"flag"
 	"fmt"
 	"io"
 	"os"
-	"strings"
 	"time"
 
 	"github.com/cph-go/cph"
 )
 
 func main() {
-	os.Exit(run(os.Args[1:], os.Getenv, os.Stdout, os.Stderr))
+	os.Exit(run(os.Args[1:], os.Stdout, os.Stderr))
 }
 
 // run lists the images and returns the exit code: 0 success, 1 the call
 // failed, 2 the configuration is incomplete or wrong.
-func run(args []string, getenv func(string) string, stdout, stderr io.Writer) int {
+func run(args []string, stdout, stderr io.Writer) int {
 	flags := flag.NewFlagSet("list-images", flag.ContinueOnError)
 	flags.SetOutput(stderr)
-	region := flags.String("region", getenv("HUAWEICLOUD_SDK_REGION"), "region, such as cn-north-4")
+	region := flags.String("region", os.Getenv("HUAWEICLOUD_SDK_REGION"), "region, such as cn-north-4")
 	endpoint := flags.String("endpoint", "", "endpoint URL, overriding the region's")
 	if err := flags.Parse(args); err != nil {
 		return 2
 	}
 
-	var missing []string
-	for _, name := range []string{"HUAWEICLOUD_SDK_AK", "HUAWEICLOUD_SDK_SK", "HUAWEICLOUD_SDK_PROJECT_ID"} {
-		if getenv(name) == "" {
-			missing = append(missing, name)
-		}
-	}
-	if *region == "" && *endpoint == "" {
-		missing = append(missing, "HUAWEICLOUD_SDK_REGION (or -region)")
-	}
-	if len(missing) > 0 {
-		fmt.Fprintf(stderr, "list-images: set %s\n", strings.Join(missing, ", "))
-		return 2
-	}
-
-	client, err := cph.NewClient(
-		cph.WithRegion(*region),
-		cph.WithEndpoint(*endpoint),
-		cph.WithProjectID(getenv("HUAWEICLOUD_SDK_PROJECT_ID")),
-		cph.WithCredentials(cph.Credentials{
-			AccessKey:     getenv("HUAWEICLOUD_SDK_AK"),
-			SecretKey:     getenv("HUAWEICLOUD_SDK_SK"),
-			SecurityToken: getenv("HUAWEICLOUD_SDK_SECURITY_TOKEN"),
-		}),
-	)
+	// No WithCredentials and no WithProjectID: the client reads the
+	// environment, then the profile file, and discovers a missing project ID.
+	client, err := cph.NewClient(cph.WithRegion(*region), cph.WithEndpoint(*endpoint))
 	if err != nil {
+		// The error names each thing missing and what to set.
 		fmt.Fprintln(stderr, err)
+		if errors.Is(err, cph.ErrMissingEndpoint) {
+			fmt.Fprintln(stderr, "list-images: set HUAWEICLOUD_SDK_REGION (or -region)")
+		}
 		return 2
 	}
 
@@ -74,7 +61,7 @@ func run(args []string, getenv func(string) string, stdout, stderr io.Writer) in
 	out, err := client.ListPhoneImages(ctx)
 	if err != nil {
 		if cph.IsAuthError(err) {
-			fmt.Fprintln(stderr, "list-images: the service refused the credentials: check HUAWEICLOUD_SDK_AK and HUAWEICLOUD_SDK_SK")
+			fmt.Fprintln(stderr, "list-images: the service refused the credentials: check HUAWEICLOUD_SDK_AK and HUAWEICLOUD_SDK_SK, or the profile file")
 		}
 		fmt.Fprintln(stderr, err)
 		return 1
