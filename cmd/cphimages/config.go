@@ -109,7 +109,7 @@ var configErrors = []error{
 	cph.ErrMissingCredentials, cph.ErrInvalidCredentials,
 	cph.ErrMissingProjectID, cph.ErrInvalidProjectID,
 	cph.ErrMissingEndpoint, cph.ErrInvalidEndpoint,
-	cph.ErrInvalidParameter,
+	cph.ErrInvalidParameter, cph.ErrInsecureEndpoint,
 }
 
 // isConfigError reports whether err is a configuration error of the
