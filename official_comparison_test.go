@@ -5,17 +5,22 @@ package cph_test
 // go.mod.
 
 import (
+	"context"
 	"fmt"
 	"net/http"
 	"reflect"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/cph-go/cph"
+	"github.com/cph-go/cph/cphtest"
 	"github.com/huaweicloud/huaweicloud-sdk-go-v3/core/auth/basic"
 	"github.com/huaweicloud/huaweicloud-sdk-go-v3/core/sdkerr"
+	cphv1 "github.com/huaweicloud/huaweicloud-sdk-go-v3/services/cph/v1"
 	"github.com/huaweicloud/huaweicloud-sdk-go-v3/services/cph/v1/model"
 	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
 )
 
 func TestOfficialSDKFacts(t *testing.T) {
@@ -46,5 +51,40 @@ func TestOfficialSDKFacts(t *testing.T) {
 		assert.True(t, strings.HasPrefix(err.Error(), "{"), err.Error())
 		ours := &cph.APIError{Operation: "ListPhoneImages", StatusCode: 400, Code: "CPS.0005", Message: "bad", RequestID: "r1"}
 		assert.Equal(t, "cph: ListPhoneImages: 400 CPS.0005: bad (request id r1)", ours.Error())
+	})
+}
+
+func TestOfficialSDKCallFacts(t *testing.T) {
+	t.Run("the call takes no context", func(t *testing.T) {
+		m, ok := reflect.TypeOf(&cphv1.CphClient{}).MethodByName("ListCloudPhoneImages")
+		require.True(t, ok)
+		ctxType := reflect.TypeOf((*context.Context)(nil)).Elem()
+		for i := 0; i < m.Type.NumIn(); i++ {
+			assert.NotEqual(t, ctxType, m.Type.In(i))
+		}
+		ours, ok := reflect.TypeOf(&cph.Client{}).MethodByName("ListPhoneImages")
+		require.True(t, ok)
+		assert.Equal(t, ctxType, ours.Type.In(1))
+	})
+	t.Run("no retry by default", func(t *testing.T) {
+		srv := cphtest.NewServer()
+		defer srv.Close()
+		srv.FailNext(2, http.StatusServiceUnavailable, "APIGW.0203", "Backend unavailable")
+
+		creds := srv.Credentials()
+		cred, err := basic.NewCredentialsBuilder().WithAk(creds.AccessKey).WithSk(creds.SecretKey).WithProjectId(srv.ProjectID()).SafeBuild()
+		require.NoError(t, err)
+		hc, err := cphv1.CphClientBuilder().WithEndpoints([]string{srv.URL}).WithCredential(cred).SafeBuild()
+		require.NoError(t, err)
+		_, err = cphv1.NewCphClient(hc).ListCloudPhoneImages(&model.ListCloudPhoneImagesRequest{})
+		require.Error(t, err, "the official client gives up on the first 503")
+		assert.Len(t, srv.Requests(), 1)
+
+		client, err := cph.NewClient(append(srv.ClientOptions(), cph.WithBackoff(time.Millisecond, 2*time.Millisecond))...)
+		require.NoError(t, err)
+		out, err := client.ListPhoneImages(context.Background())
+		require.NoError(t, err, "ours retries the 503 and succeeds on its second attempt")
+		assert.Len(t, out.Images, 3)
+		assert.Len(t, srv.Requests(), 1+2)
 	})
 }
