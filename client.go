@@ -261,7 +261,8 @@ func (c *Client) ProjectID() string {
 	return c.auth.disc.projectID()
 }
 
-// response is a 2xx answer, its body read whole.
+// response is a 2xx answer, its body read whole into a pooled buffer that
+// the caller gives back with releaseBody once decoded.
 type response struct {
 	status int
 	header http.Header
@@ -417,6 +418,7 @@ func (c *Client) attempt(ctx context.Context, cl call, u *url.URL, projectID str
 		body, err = readCapped(resp, limit)
 	}
 	if err != nil && (ok || !errors.Is(err, ErrResponseTooLarge)) {
+		releaseBody(body)
 		r.err = redactError(fmt.Errorf("read response: %w", err), secrets)
 		c.logAttempt(ctx, cl.op, req, n, resp, time.Since(start), r.err)
 		return r
@@ -425,6 +427,7 @@ func (c *Client) attempt(ctx context.Context, cl call, u *url.URL, projectID str
 		// Redact before parsing too: the parser cuts long fields, and a cut
 		// secret would no longer match.
 		e := newAPIError(cl.op, resp.StatusCode, resp.Header, []byte(redact(string(body), secrets)))
+		releaseBody(body)
 		e.Code = redactCut(e.Code, secrets)
 		e.Message = redactCut(e.Message, secrets)
 		e.RequestID = redactCut(e.RequestID, secrets)
@@ -448,37 +451,6 @@ const maxDrain = 4 << 10
 func drainAndClose(body io.ReadCloser) {
 	_, _ = io.CopyN(io.Discard, body, maxDrain)
 	_ = body.Close()
-}
-
-// readCapped reads resp's body whole, sized from Content-Length, up to
-// limit bytes. Past the limit it returns what it read and an error wrapping
-// ErrResponseTooLarge; it never reads more than limit+1 bytes.
-func readCapped(resp *http.Response, limit int64) ([]byte, error) {
-	size := int64(512)
-	if n := resp.ContentLength; n > 0 {
-		size = min(n, limit) + 1
-	}
-	buf := make([]byte, 0, min(size, limit+1))
-	for {
-		if int64(len(buf)) > limit {
-			return buf[:limit], fmt.Errorf("%w: body exceeds %d bytes", ErrResponseTooLarge, limit)
-		}
-		if len(buf) == cap(buf) {
-			buf = append(buf, 0)[:len(buf)]
-		}
-		room := min(int64(cap(buf)), limit+1)
-		n, err := resp.Body.Read(buf[len(buf):room])
-		buf = buf[:len(buf)+n]
-		if err == io.EOF {
-			if int64(len(buf)) > limit {
-				return buf[:limit], fmt.Errorf("%w: body exceeds %d bytes", ErrResponseTooLarge, limit)
-			}
-			return buf, nil
-		}
-		if err != nil {
-			return buf, err
-		}
-	}
 }
 
 // logAttempt writes one debug record for attempt n, if a logger is set:

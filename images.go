@@ -42,6 +42,18 @@ func joinTypes() string {
 	return strings.Join(names, ", ")
 }
 
+// applyListOptions returns the parameters opts set. (Kept apart so that a
+// call without options does not allocate them.)
+func applyListOptions(opts []ListOption) listParams {
+	var p listParams
+	for _, opt := range opts {
+		if opt != nil {
+			opt(&p)
+		}
+	}
+	return p
+}
+
 // ListPhoneImages lists the cloud phone images the project can use.
 //
 // GET /v1/{project_id}/cloud-phone/phone-images
@@ -50,17 +62,15 @@ func joinTypes() string {
 // returns an error wrapping ctx.Err().
 func (c *Client) ListPhoneImages(ctx context.Context, opts ...ListOption) (*ListPhoneImagesOutput, error) {
 	var p listParams
-	for _, opt := range opts {
-		if opt != nil {
-			opt(&p)
-		}
+	if len(opts) > 0 {
+		p = applyListOptions(opts)
 	}
 	if p.err != nil {
 		return nil, fmt.Errorf("cph: %s: %w", opListPhoneImages, p.err)
 	}
-	query := url.Values{}
+	var query url.Values
 	if p.imageType != "" {
-		query.Set("image_type", string(p.imageType))
+		query = url.Values{"image_type": {string(p.imageType)}}
 	}
 	resp, err := c.do(ctx, call{
 		op:     opListPhoneImages,
@@ -72,6 +82,7 @@ func (c *Client) ListPhoneImages(ctx context.Context, opts ...ListOption) (*List
 		return nil, err
 	}
 	out, err := decodeListPhoneImages(resp.body)
+	releaseBody(resp.body)
 	if err != nil {
 		return nil, fmt.Errorf("cph: %s: %w", opListPhoneImages, err)
 	}

@@ -1,0 +1,365 @@
+package cph
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"math/rand/v2"
+	"net/http"
+	"net/http/httptest"
+	"strconv"
+	"sync"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/huaweicloud/huaweicloud-sdk-go-v3/core/auth/basic"
+	sdkcph "github.com/huaweicloud/huaweicloud-sdk-go-v3/services/cph/v1"
+	sdkmodel "github.com/huaweicloud/huaweicloud-sdk-go-v3/services/cph/v1/model"
+
+	"github.com/cph-go/cph/internal/sigv"
+)
+
+// The benchmarks run every contender against one loopback server that
+// replays a precomputed response, in one process, each through its own
+// HTTP client and kept-alive connection, so that only the ratios between
+// them matter:
+//
+//	client=cph       this package's ListPhoneImages
+//	client=sdk       the official SDK's CphClient.ListCloudPhoneImages
+//	client=floor     bare net/http, the same headers signed once beforehand
+//	                 (no signing work), decoded with encoding/json
+//	client=transfer  the floor's GET with the body copied to io.Discard
+//	                 (10,000 images only; on the floor's connection)
+//
+// The README's Performance section shows a run and how to reproduce it:
+//
+//	go test -run '^$' -bench 'ListPhoneImages|Sign' -count 6 . | tee bench.txt
+//	go run golang.org/x/perf/cmd/benchstat@v0.0.0-20260908200009-22c9c6c9d4da -filter '.name:ListPhoneImages' -col /client bench.txt
+
+const (
+	benchProjectID = "0f1e2d3c4b5a69788796a5b4c3d2e1f0"
+	benchAK        = "BENCHACCESSKEY0000001"
+	benchSK        = "benchSecretKey0000000000000000000000001"
+	benchImages    = 10000
+)
+
+// replayBody is one response the replay server sends.
+type replayBody struct {
+	data          []byte
+	contentLength []string
+}
+
+// replayServer answers every request with the current body, headers
+// precomputed, so that it does the same work for every contender.
+type replayServer struct {
+	*httptest.Server
+	body atomic.Pointer[replayBody]
+}
+
+var (
+	replayContentType = []string{"application/json"}
+	replayRequestID   = []string{"5aac6ab146ba76e5b12a3d00a03a9869"}
+)
+
+func newReplayServer(tb testing.TB) *replayServer {
+	s := &replayServer{}
+	s.Server = httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) {
+		b := s.body.Load()
+		h := w.Header()
+		h["Content-Type"] = replayContentType
+		h["Content-Length"] = b.contentLength
+		h["X-Request-Id"] = replayRequestID
+		w.WriteHeader(http.StatusOK)
+		_, _ = w.Write(b.data)
+	}))
+	tb.Cleanup(s.Close)
+	return s
+}
+
+func (s *replayServer) replay(data []byte) {
+	s.body.Store(&replayBody{data: data, contentLength: []string{strconv.Itoa(len(data))}})
+}
+
+// generatedImages returns n images with varied, realistic values, the
+// same every time: mostly public AOSP images that share a handful of
+// names, private images with their own names (some in Chinese, a few
+// with escapes), every documented label and an occasional unknown one,
+// and is_support_encrypt missing on some (older) images.
+func generatedImages(n int) []map[string]any {
+	rng := rand.New(rand.NewPCG(6, 10000))
+	publicNames := []string{"AOSP", "AOSP", "AOSP", "Android 11 Cloud Game", "CloudPhone-Android10", "AOSP-GameBoost-v2"}
+	privatePrefixes := []string{"game-prod", "phone-test", "kg-img", "自定义镜像", "客户端-游戏"}
+	osNames := []string{"AOSP7.1.1", "AOSP7.0.0", "Android10", "Android11", "Android12"}
+	labels := []ImageLabel{LabelCloudPhone, LabelCloudPhone1620, LabelCloudGame, LabelCloudGame1620, LabelQemuPhone}
+	images := make([]map[string]any, n)
+	for i := range images {
+		img := map[string]any{}
+		public := rng.IntN(10) < 6
+		if public {
+			img["image_name"] = publicNames[rng.IntN(len(publicNames))]
+			img["is_public"] = 1
+		} else {
+			prefix := privatePrefixes[rng.IntN(len(privatePrefixes))]
+			if rng.IntN(50) == 0 {
+				prefix = `qa/"nightly"\build` // escapes in the JSON
+			}
+			img["image_name"] = fmt.Sprintf("%s-%05d", prefix, rng.IntN(100000))
+			img["is_public"] = 2
+		}
+		img["os_type"] = "aosp"
+		if rng.IntN(20) == 0 {
+			img["os_type"] = "android"
+		}
+		img["os_name"] = osNames[rng.IntN(len(osNames))]
+		label := string(labels[rng.IntN(len(labels))])
+		if rng.IntN(100) == 0 {
+			label = "cloud_phone_arm64"
+		}
+		img["image_label"] = label
+		img["image_id"] = fmt.Sprintf("%016x%016x", rng.Uint64(), rng.Uint64())
+		if rng.IntN(3) == 0 { // a field the older images lack
+			img["is_support_encrypt"] = rng.IntN(3) == 0
+		}
+		images[i] = img
+	}
+	return images
+}
+
+// generatedBody returns a compact response of n generated images, in the
+// field order of the documented sample.
+func generatedBody(n int) []byte {
+	keys := []string{"image_name", "os_type", "is_public", "os_name", "image_label", "image_id", "is_support_encrypt"}
+	b := []byte(`{"phone_images":[`)
+	for i, img := range generatedImages(n) {
+		if i > 0 {
+			b = append(b, ',')
+		}
+		b = append(b, '{')
+		first := true
+		for _, k := range keys {
+			v, ok := img[k]
+			if !ok {
+				continue
+			}
+			if !first {
+				b = append(b, ',')
+			}
+			first = false
+			kb, _ := json.Marshal(k)
+			vb, _ := json.Marshal(v)
+			b = append(append(append(b, kb...), ':'), vb...)
+		}
+		b = append(b, '}')
+	}
+	return append(b, `],"request_id":"5aac6ab146ba76e5b12a3d00a03a9869"}`...)
+}
+
+var (
+	largeBodyOnce sync.Once
+	largeBody     []byte
+)
+
+// largeResponse returns the generated 10,000-image response, made once.
+func largeResponse() []byte {
+	largeBodyOnce.Do(func() { largeBody = generatedBody(benchImages) })
+	return largeBody
+}
+
+// benchClient returns this package's client for the replay server.
+func benchClient(tb testing.TB, url string) *Client {
+	tb.Helper()
+	c, err := NewClient(WithEndpoint(url), WithProjectID(benchProjectID),
+		WithCredentials(Credentials{AccessKey: benchAK, SecretKey: benchSK}))
+	if err != nil {
+		tb.Fatal(err)
+	}
+	return c
+}
+
+// sdkClient returns the official SDK's CPH client for the replay server.
+func sdkClient(tb testing.TB, url string) *sdkcph.CphClient {
+	tb.Helper()
+	creds, err := basic.NewCredentialsBuilder().WithAk(benchAK).WithSk(benchSK).WithProjectId(benchProjectID).SafeBuild()
+	if err != nil {
+		tb.Fatal(err)
+	}
+	hc, err := sdkcph.CphClientBuilder().WithEndpoints([]string{url}).WithCredential(creds).SafeBuild()
+	if err != nil {
+		tb.Fatal(err)
+	}
+	return sdkcph.NewCphClient(hc)
+}
+
+// floorRequest returns the URL and the header set this package's client
+// sends, signed once: the floor contenders send it as is, doing none of
+// the signing work.
+func floorRequest(tb testing.TB, base string) (string, http.Header) {
+	tb.Helper()
+	u := base + "/v1/" + benchProjectID + "/cloud-phone/phone-images"
+	req, err := http.NewRequest(http.MethodGet, u, nil)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	req.Header.Set("User-Agent", "cph-go/"+Version)
+	req.Header.Set("Accept", "application/json")
+	req.Header.Set(headerProjectID, benchProjectID)
+	if _, err := sign(req, sigv.HMACSHA256, Credentials{AccessKey: benchAK, SecretKey: benchSK}, time.Now()); err != nil {
+		tb.Fatal(err)
+	}
+	return u, req.Header
+}
+
+// floorGet sends the precomputed request with a bare net/http client.
+func floorGet(ctx context.Context, hc *http.Client, u string, h http.Header) (*http.Response, error) {
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, u, nil)
+	if err != nil {
+		return nil, err
+	}
+	req.Header = h
+	resp, err := hc.Do(req)
+	if err != nil {
+		return nil, err
+	}
+	if resp.StatusCode != http.StatusOK {
+		resp.Body.Close()
+		return nil, fmt.Errorf("status %d", resp.StatusCode)
+	}
+	return resp, nil
+}
+
+func BenchmarkListPhoneImages(b *testing.B) {
+	srv := newReplayServer(b)
+	ctx := context.Background()
+	cases := []struct {
+		name   string
+		body   []byte
+		images int
+	}{
+		{"images=3", sampleBody, 3},
+		{"images=10000", largeResponse(), benchImages},
+	}
+	client := benchClient(b, srv.URL)
+	sdk := sdkClient(b, srv.URL)
+	floorHC := &http.Client{Transport: &http.Transport{}}
+	b.Cleanup(floorHC.CloseIdleConnections)
+	u, header := floorRequest(b, srv.URL)
+	for _, tc := range cases {
+		b.Run(tc.name+"/client=cph", func(b *testing.B) {
+			srv.replay(tc.body)
+			b.ReportAllocs()
+			for b.Loop() {
+				out, err := client.ListPhoneImages(ctx)
+				if err != nil {
+					b.Fatal(err)
+				}
+				if len(out.Images) != tc.images {
+					b.Fatalf("got %d images, want %d", len(out.Images), tc.images)
+				}
+			}
+		})
+		b.Run(tc.name+"/client=sdk", func(b *testing.B) {
+			srv.replay(tc.body)
+			b.ReportAllocs()
+			for b.Loop() {
+				out, err := sdk.ListCloudPhoneImages(&sdkmodel.ListCloudPhoneImagesRequest{})
+				if err != nil {
+					b.Fatal(err)
+				}
+				if out.PhoneImages == nil || len(*out.PhoneImages) != tc.images {
+					b.Fatalf("got %v images, want %d", out.PhoneImages, tc.images)
+				}
+			}
+		})
+		b.Run(tc.name+"/client=floor", func(b *testing.B) {
+			srv.replay(tc.body)
+			b.ReportAllocs()
+			for b.Loop() {
+				resp, err := floorGet(ctx, floorHC, u, header)
+				if err != nil {
+					b.Fatal(err)
+				}
+				var out listPhoneImagesBody
+				err = json.NewDecoder(resp.Body).Decode(&out)
+				_, _ = io.Copy(io.Discard, resp.Body)
+				resp.Body.Close()
+				if err != nil {
+					b.Fatal(err)
+				}
+				if len(out.PhoneImages) != tc.images {
+					b.Fatalf("got %d images, want %d", len(out.PhoneImages), tc.images)
+				}
+			}
+		})
+		if tc.images < benchImages {
+			continue
+		}
+		b.Run(tc.name+"/client=transfer", func(b *testing.B) {
+			srv.replay(tc.body)
+			b.ReportAllocs()
+			for b.Loop() {
+				resp, err := floorGet(ctx, floorHC, u, header)
+				if err != nil {
+					b.Fatal(err)
+				}
+				n, err := io.Copy(io.Discard, resp.Body)
+				resp.Body.Close()
+				if err != nil {
+					b.Fatal(err)
+				}
+				if n != int64(len(tc.body)) {
+					b.Fatalf("read %d bytes, want %d", n, len(tc.body))
+				}
+			}
+		})
+	}
+}
+
+// BenchmarkSign measures the signing of one request with the core signer,
+// the one piece of work the floor does not do.
+func BenchmarkSign(b *testing.B) {
+	creds := Credentials{AccessKey: benchAK, SecretKey: benchSK}
+	req, err := http.NewRequest(http.MethodGet, "https://cph.cn-north-4.myhuaweicloud.com/v1/"+benchProjectID+"/cloud-phone/phone-images", nil)
+	if err != nil {
+		b.Fatal(err)
+	}
+	req.Header.Set(headerProjectID, benchProjectID)
+	now := time.Now()
+	b.ReportAllocs()
+	for b.Loop() {
+		if _, err := sign(req, sigv.HMACSHA256, creds, now); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+// BenchmarkDecode compares the decoders alone on both responses.
+func BenchmarkDecode(b *testing.B) {
+	for _, tc := range []struct {
+		name string
+		body []byte
+	}{
+		{"images=3", sampleBody},
+		{"images=10000", largeResponse()},
+	} {
+		b.Run(tc.name+"/decoder=cph", func(b *testing.B) {
+			b.ReportAllocs()
+			b.SetBytes(int64(len(tc.body)))
+			for b.Loop() {
+				if _, err := decodeListPhoneImages(tc.body); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+		b.Run(tc.name+"/decoder=encoding-json", func(b *testing.B) {
+			b.ReportAllocs()
+			b.SetBytes(int64(len(tc.body)))
+			for b.Loop() {
+				if _, err := decodeListPhoneImagesStd(tc.body); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+	}
+}
