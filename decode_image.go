@@ -124,7 +124,7 @@ func (d *docDecoder) imageID(img *PhoneImage, pos int) (int, error) {
 // and returns its value and the index past the literal.
 func (d *docDecoder) internedAt(field, pos int) (string, int, error) {
 	data := d.data
-	if s, end, ok := d.strs.match(data, pos); ok {
+	if s, end := d.strs.match(field-fieldImageName, data, pos); end >= 0 {
 		return s, end, nil
 	}
 	end, flags, err := scanString(data, pos)
@@ -138,7 +138,7 @@ func (d *docDecoder) internedAt(field, pos int) (string, int, error) {
 	}
 	// A plain literal: match finds it next time.
 	s := d.interned(field, b, end)
-	d.strs.remember(data, pos, s)
+	d.strs.remember(field-fieldImageName, data, pos, s)
 	return s, end, nil
 }
 

@@ -14,12 +14,12 @@ import (
 // The strings of one document share its chunks: keeping any of them keeps
 // its chunk alive. A chunk is at most about the size of the body.
 type stringTable struct {
-	chunk strings.Builder // the current arena chunk
-	used  int             // bytes copied into chunks so far
-	slots [256]internSlot // interned values, by hash, two slots a value
-	raw   [256]rawSlot    // the same, by the first bytes of their literal
+	chunk strings.Builder     // the current arena chunk
+	used  int                 // bytes copied into chunks so far
+	slots [256]internSlot     // interned values, by hash, two slots a value
+	lits  [litFields]litCache // the same, by the bytes of their literal, per field
 
-	// The slots written since the last reset (raw ones numbered after
+	// The slots written since the last reset (literal ones numbered after
 	// the others), so that a small document costs a small reset; tooMany
 	// once they outgrow writtenRoom, and then reset clears all.
 	written     []uint16
@@ -44,20 +44,21 @@ func (t *stringTable) reset() {
 	t.used = 0
 	if t.tooMany {
 		clear(t.slots[:])
-		clear(t.raw[:])
+		clear(t.lits[:])
 	} else {
 		for _, i := range t.written {
 			if int(i) < len(t.slots) {
 				t.slots[i] = internSlot{}
 			} else {
-				t.raw[int(i)-len(t.slots)] = rawSlot{}
+				j := int(i) - len(t.slots)
+				t.lits[j/litCacheSize][j%litCacheSize] = litEntry{}
 			}
 		}
 	}
 	t.written, t.tooMany = t.writtenRoom[:0], false
 }
 
-// wrote notes that slot i (raw slots after the interned ones) changed.
+// wrote notes that slot i (literal slots after the interned ones) changed.
 func (t *stringTable) wrote(i int) {
 	if t.tooMany {
 		return
@@ -139,72 +140,106 @@ func hashBytes(b []byte) uint64 {
 	return h >> 56
 }
 
-// match looks for an interned value whose string literal starts at
-// data[pos] (the opening quote), so that a repeated value costs neither a
-// scan nor a hash of the whole string. It returns the value and the index
-// past the closing quote. Only values whose literal is the value itself
-// (no escapes, no invalid UTF-8: see remember) are there, so the bytes
-// matching the value and a quote right after them is the whole literal.
-func (t *stringTable) match(data []byte, pos int) (string, int, bool) {
-	if pos+9 > len(data) {
-		return "", 0, false
-	}
-	k := binary.LittleEndian.Uint64(data[pos+1:])
-	i := rawIndex(k)
-	if s, end, ok := t.raw[i].match(k, data, pos); ok {
-		return s, end, true
-	}
-	return t.raw[i+1].match(k, data, pos)
-}
+// litCache remembers the values of one interned field by the bytes of
+// their string literals, so that a repeated value costs a comparison of
+// three words instead of a scan, a hash and a string comparison. It is
+// direct-mapped by the first sixteen bytes after the opening quote (for a
+// short value these include what follows the literal, which in a document
+// of a fixed member order repeats along with the value). Only values whose
+// literal is the value itself (no escapes, no invalid UTF-8) are there, so
+// the bytes matching the value and a quote right after them is the whole
+// literal.
+type litCache [litCacheSize]litEntry
 
-// rawSlot holds a value for match, with k, the first eight bytes after
-// the opening quote of the literal it was seen in.
-type rawSlot struct {
-	k    uint64
+const litCacheSize = 32
+
+// litFields is the number of litCaches: one per field from image_name to
+// image_label (is_public's goes unused), indexed from fieldImageName.
+const litFields = fieldImageLabel - fieldImageName + 1
+
+// litWords is how many words of a literal an entry compares at once; a
+// longer value compares the rest as a string.
+const litWords = 3
+
+// litEntry is a value in a litCache: w holds the first bytes of its
+// literal after the opening quote (the value and the closing quote,
+// masked by m); hits counts how well it earned its place, as in
+// internSlot.
+type litEntry struct {
+	w, m [litWords]uint64
 	s    string
 	hits uint8
 }
 
-func (r *rawSlot) match(k uint64, data []byte, pos int) (string, int, bool) {
-	if r.k != k || r.s == "" {
-		return "", 0, false
+// litIndex returns the litCache slot of a literal whose first sixteen
+// bytes after the opening quote are w0 and w1.
+func litIndex(w0, w1 uint64) int {
+	return int((w0*0x9E3779B97F4A7C15 ^ w1*0xC2B2AE3D27D4EB4F) >> 59)
+}
+
+// litMask returns the mask that keeps the first n bytes of a word (all of
+// them for n of 8 or more, none for n of 0 or less).
+func litMask(n int) uint64 {
+	if n >= 8 {
+		return ^uint64(0)
 	}
-	n := len(r.s)
-	if n < 8 {
-		// k holds the whole value and its closing quote.
-		r.hits = min(r.hits+1, maxInternHits)
-		return r.s, pos + n + 2, true
+	if n <= 0 {
+		return 0
+	}
+	return 1<<(8*n) - 1
+}
+
+// match returns the value of field f whose string literal starts at
+// data[pos] (the opening quote) and the index past the literal, or -1.
+func (t *stringTable) match(f int, data []byte, pos int) (string, int) {
+	if pos+1+8*litWords > len(data) {
+		return "", -1
+	}
+	w := data[pos+1 : pos+1+8*litWords]
+	w0 := binary.LittleEndian.Uint64(w)
+	w1 := binary.LittleEndian.Uint64(w[8:])
+	w2 := binary.LittleEndian.Uint64(w[16:])
+	e := &t.lits[f][litIndex(w0, w1)]
+	if (w0^e.w[0])&e.m[0]|(w1^e.w[1])&e.m[1]|(w2^e.w[2])&e.m[2] != 0 || e.s == "" {
+		return "", -1
+	}
+	n := len(e.s)
+	if n < 8*litWords {
+		// The words held the whole value and its closing quote.
+		if e.hits < maxInternHits {
+			e.hits++
+		}
+		return e.s, pos + n + 2
 	}
 	end := pos + 1 + n
-	if end < len(data) && data[end] == '"' && string(data[pos+9:end]) == r.s[8:] {
-		r.hits = min(r.hits+1, maxInternHits)
-		return r.s, end + 1, true
+	if end < len(data) && data[end] == '"' && string(data[pos+1+8*litWords:end]) == e.s[8*litWords:] {
+		if e.hits < maxInternHits {
+			e.hits++
+		}
+		return e.s, end + 1
 	}
-	return "", 0, false
+	return "", -1
 }
 
-// remember records s for match: the value of the string literal at
+// remember records s for match: the value of field f's string literal at
 // data[pos], which must be s itself between quotes.
-func (t *stringTable) remember(data []byte, pos int, s string) {
-	if pos+9 > len(data) {
+func (t *stringTable) remember(f int, data []byte, pos int, s string) {
+	if pos+1+8*litWords > len(data) || s == "" {
 		return
 	}
-	k := binary.LittleEndian.Uint64(data[pos+1:])
-	i := rawIndex(k)
-	x, y := &t.raw[i], &t.raw[i+1]
-	j := len(t.slots) + i
-	if y.hits < x.hits {
-		x, j = y, j+1
+	w := data[pos+1 : pos+1+8*litWords]
+	w0 := binary.LittleEndian.Uint64(w)
+	w1 := binary.LittleEndian.Uint64(w[8:])
+	i := litIndex(w0, w1)
+	e := &t.lits[f][i]
+	if e.hits > 0 {
+		e.hits--
+		return
 	}
-	if x.hits == 0 {
-		x.k, x.s = k, s
-		t.wrote(j)
-	} else {
-		x.hits--
+	e.s, e.hits = s, 0
+	for j := range e.w {
+		e.m[j] = litMask(len(s) + 1 - 8*j)
+		e.w[j] = binary.LittleEndian.Uint64(w[8*j:]) & e.m[j]
 	}
-}
-
-// rawIndex returns the first of the two raw slots for k.
-func rawIndex(k uint64) int {
-	return int(k*0x9E3779B97F4A7C15>>57) &^ 1
+	t.wrote(len(t.slots) + f*litCacheSize + i)
 }
