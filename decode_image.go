@@ -136,8 +136,16 @@ func (d *docDecoder) internedAt(field, pos int) (string, int, error) {
 		d.tmp = appendUnquoted(d.tmp[:0], b)
 		return d.interned(field, d.tmp, end), end, nil
 	}
-	// A plain literal: match finds it next time.
-	s := d.interned(field, b, end)
+	// A plain literal: match finds it next time, if remember keeps it.
+	// Most plain values that match missed are new (such as the unique
+	// names of private images): copied straight, not looked up again.
+	var s string
+	switch field {
+	case fieldImageLabel, fieldOSType:
+		s = d.interned(field, b, end)
+	default:
+		s = d.strs.copy(b, end, len(data))
+	}
 	d.strs.remember(field-fieldImageName, data, pos, s)
 	return s, end, nil
 }
