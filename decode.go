@@ -66,6 +66,7 @@ type docDecoder struct {
 	out    *ListPhoneImagesOutput // the output, when allocated with its images
 	tmp    []byte                 // scratch for unquoting
 	stack  []byte                 // scratch for skipValue
+	idLen  int                    // the length of the last plain image ID
 	strs   stringTable
 }
 
@@ -74,6 +75,7 @@ var decoderPool = sync.Pool{New: func() any { return new(docDecoder) }}
 func (d *docDecoder) reset() {
 	d.images, d.out = nil, nil
 	d.data = nil
+	d.idLen = 0
 	d.strs.reset()
 }
 

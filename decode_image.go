@@ -27,6 +27,9 @@ func (d *docDecoder) image(img *PhoneImage) error {
 		if pos+24 <= len(data) && data[pos] == '"' {
 			// data[pos] is the key's opening quote; m its next 23 bytes.
 			m := data[pos+1 : pos+24]
+			// An interned field's value: its field, where it goes and
+			// where its literal starts.
+			field, dst, at := 0, (*string)(nil), 0
 			switch binary.LittleEndian.Uint64(m) {
 			case key8ImageID:
 				if string(m[8:11]) == `":"` {
@@ -34,21 +37,19 @@ func (d *docDecoder) image(img *PhoneImage) error {
 				}
 			case key8ImageName:
 				if string(m[8:13]) == `me":"` {
-					img.Name, next, err = d.internedAt(fieldImageName, pos+13)
+					field, dst, at = fieldImageName, &img.Name, pos+13
 				}
 			case key8OSType:
 				if string(m[8:10]) == `:"` {
-					img.OSType, next, err = d.internedAt(fieldOSType, pos+10)
+					field, dst, at = fieldOSType, &img.OSType, pos+10
 				}
 			case key8OSName:
 				if string(m[8:10]) == `:"` {
-					img.OSName, next, err = d.internedAt(fieldOSName, pos+10)
+					field, dst, at = fieldOSName, &img.OSName, pos+10
 				}
 			case key8Label:
 				if string(m[8:14]) == `bel":"` {
-					var s string
-					s, next, err = d.internedAt(fieldImageLabel, pos+14)
-					img.Label = ImageLabel(s)
+					field, dst, at = fieldImageLabel, (*string)(&img.Label), pos+14
 				}
 			case key8IsPublic:
 				// One digit, then a delimiter.
@@ -63,6 +64,12 @@ func (d *docDecoder) image(img *PhoneImage) error {
 					} else if pos+26 <= len(data) && string(data[pos+21:pos+26]) == "false" {
 						img.SupportsEncryption, next = false, pos+26
 					}
+				}
+			}
+			if dst != nil {
+				// A value seen before costs one call; another, two.
+				if *dst, next = d.strs.match(field-fieldImageName, data, at); next < 0 {
+					*dst, next, err = d.internedAt(field, at)
 				}
 			}
 			if err != nil {
@@ -107,6 +114,12 @@ func (d *docDecoder) image(img *PhoneImage) error {
 // into img, and returns the index past the literal.
 func (d *docDecoder) imageID(img *PhoneImage, pos int) (int, error) {
 	data := d.data
+	// IDs have one length: try the last one's first.
+	if n := d.idLen; n > 0 && plainASCII(data, pos, n) {
+		end := pos + n + 2
+		img.ID = d.strs.copy(data[pos+1:end-1], end, len(data))
+		return end, nil
+	}
 	end, flags, err := scanString(data, pos)
 	if err != nil {
 		return 0, err
@@ -117,16 +130,17 @@ func (d *docDecoder) imageID(img *PhoneImage, pos int) (int, error) {
 		b = d.tmp
 	}
 	img.ID = d.strs.copy(b, end, len(d.data))
+	if flags == 0 {
+		d.idLen = len(b)
+	}
 	return end, nil
 }
 
-// internedAt decodes the string literal at data[pos] of an interned field
-// and returns its value and the index past the literal.
+// internedAt decodes the string literal at data[pos] of an interned field,
+// one that d.strs.match did not find, and returns its value and the index
+// past the literal.
 func (d *docDecoder) internedAt(field, pos int) (string, int, error) {
 	data := d.data
-	if s, end := d.strs.match(field-fieldImageName, data, pos); end >= 0 {
-		return s, end, nil
-	}
 	end, flags, err := scanString(data, pos)
 	if err != nil {
 		return "", 0, err

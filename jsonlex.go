@@ -95,6 +95,27 @@ func scanString(data []byte, pos int) (end int, flags int, err error) {
 	return scanStringFrom(data, i, 0)
 }
 
+// plainASCII reports whether the string literal whose opening quote is
+// data[pos] holds exactly n bytes of printable ASCII other than '"' and
+// '\\' (so that its value is those bytes), checking eight bytes at a
+// time with one branch. It reports false, not an error, for anything
+// else, and near the end of data.
+func plainASCII(data []byte, pos, n int) bool {
+	if n <= 0 || pos+1+n+8 > len(data) {
+		return false
+	}
+	s := data[pos+1 : pos+1+n+8]
+	var m uint64
+	i := 0
+	for ; i+8 <= n; i += 8 {
+		m |= stringStops(binary.LittleEndian.Uint64(s[i:]), true)
+	}
+	// The last word, masked to the bytes of the string: the borrows in
+	// stringStops only set bits above a byte that stops.
+	m |= stringStops(binary.LittleEndian.Uint64(s[i:]), true) & (1<<(8*(n-i)) - 1)
+	return m == 0 && s[n] == '"'
+}
+
 // scanStringFrom goes on with scanString at data[i], with the flags so far.
 func scanStringFrom(data []byte, i, flags int) (end int, _ int, err error) {
 	for {
