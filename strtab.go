@@ -78,19 +78,25 @@ func (t *stringTable) copy(b []byte, pos, total int) string {
 		return ""
 	}
 	if t.chunk.Cap()-t.chunk.Len() < len(b) {
-		size := total/4 + 64
-		if t.used > 0 && pos > 0 {
-			size = int(float64(t.used)/float64(pos)*float64(total-pos)*1.125) + 64
-		}
-		t.chunk = strings.Builder{}
-		t.chunk.Grow(max(size, len(b)))
+		t.newChunk(len(b), pos, total)
 	}
 	start := t.chunk.Len()
 	t.chunk.Write(b)
-	t.used += len(b)
 	// A Builder never changes bytes it has written, so the string it
 	// returns now stays valid when more is written or when it is dropped.
 	return t.chunk.String()[start:]
+}
+
+// newChunk starts a chunk with room for at least n bytes, sized from what
+// the chunks so far hold per byte of body read.
+func (t *stringTable) newChunk(n, pos, total int) {
+	t.used += t.chunk.Len()
+	size := total/4 + 64
+	if t.used > 0 && pos > 0 {
+		size = int(float64(t.used)/float64(pos)*float64(total-pos)*1.125) + 64
+	}
+	t.chunk = strings.Builder{}
+	t.chunk.Grow(max(size, n))
 }
 
 // intern returns b as a string, the same string as the last time b was
