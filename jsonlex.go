@@ -110,9 +110,11 @@ func plainASCII(data []byte, pos, n int) bool {
 	for ; i+8 <= n; i += 8 {
 		m |= stringStops(binary.LittleEndian.Uint64(s[i:]), true)
 	}
-	// The last word, masked to the bytes of the string: the borrows in
-	// stringStops only set bits above a byte that stops.
-	m |= stringStops(binary.LittleEndian.Uint64(s[i:]), true) & (1<<(8*(n-i)) - 1)
+	if i < n {
+		// The last word, masked to the bytes of the string: the borrows
+		// in stringStops only set bits above a byte that stops.
+		m |= stringStops(binary.LittleEndian.Uint64(s[i:]), true) & (1<<(8*(n-i)) - 1)
+	}
 	return m == 0 && s[n] == '"'
 }
 
