@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"strings"
 	"testing"
 	"unsafe"
@@ -169,6 +170,57 @@ func TestDecodeMatchesEncodingJSON(t *testing.T) {
 func TestDecodeGeneratedMatchesEncodingJSON(t *testing.T) {
 	for _, n := range []int{1, 10, 1000} {
 		checkMatchesEncodingJSON(t, generatedBody(n))
+	}
+}
+
+// TestDecodeRepeatedLiterals holds the shortcuts for values seen before
+// (the literal caches compare a few words at a time) and for image IDs
+// (checked at the last ID's length) to encoding/json, with values that
+// differ from each other just before, at and after the ends of words.
+func TestDecodeRepeatedLiterals(t *testing.T) {
+	image := func(id, name, osType, osName, label string) string {
+		return `{"image_name":"` + name + `","os_type":"` + osType + `","is_public":1,"os_name":"` + osName +
+			`","image_label":"` + label + `","image_id":"` + id + `"}`
+	}
+	doc := func(images []string) []byte {
+		return []byte(`{"phone_images":[` + strings.Join(images, ",") + `],"request_id":"r"}`)
+	}
+	const id = "0123456789abcdef0123456789abcdef"
+	tests := map[string][]byte{}
+	for n := 1; n <= 3*8+2; n++ {
+		a := strings.Repeat("a", n)
+		values := []string{a, a, a[:n-1] + "b", a, a + "a", a, a[:n-1], a, "b" + a[1:], a}
+		var images []string
+		for i, v := range values {
+			w := values[len(values)-1-i]
+			images = append(images, image(id, v, w, v, w), image(id, w, v, w, v))
+		}
+		tests[fmt.Sprintf("values of %d bytes", n)] = doc(images)
+	}
+	tests["values before other members"] = []byte(`{"phone_images":[{"image_name":"AOSP","os_type":"aosp"},{"image_name":"AOSP"},` +
+		`{"image_name":"AOSP","x":1},{"image_name":"AOSP" ,"os_type":"aosp" },{"image_name":"AOSP"}],"request_id":"r"}`)
+	tests["escaped and invalid values repeated"] = doc([]string{
+		image(id, `a\u0041`, "aosp", "\xff\xfe", `\"q\"`), image(id, `a\u0041`, "aosp", "\xff\xfe", `\"q\"`),
+		image(id, `aA`, "aosp", "\xef\xbf\xbd\xef\xbf\xbd", `q`), image(id, `a\u0041`, "aosp", "\xff\xfe", `\"q\"`),
+	})
+	var ids []string
+	for _, v := range []string{
+		id, id, `0123456789abcdef0123456789ab\"ef`, id, `\"123456789abcdef0123456789abcdef`[:32], id,
+		"0123456789abcdef0123456789abcd\xc3\xa9", id, "0123456789abcdef0123456789abcd\xff\xfe", id,
+		`0123456789abcdef0123456789ab\n\t`, id, id[:31], id, id + "0", id, id[:8], id[:8], id[:16], id[:16], id[:24], id,
+	} {
+		ids = append(ids, image(v, "n", "aosp", "o", "cloud_game"))
+	}
+	tests["IDs of one length and others"] = doc(ids)
+	tests["ID with a raw control character"] = doc([]string{image(id, "n", "aosp", "o", "l"), image(id[:31]+"\x01", "n", "aosp", "o", "l")})
+	tests["ID with an unescaped quote"] = doc([]string{image(id, "n", "aosp", "o", "l"), image(id[:31]+`"`, "n", "aosp", "o", "l")})
+	tests["ID with a quote inside"] = doc([]string{image(id, "n", "aosp", "o", "l"), image(id[:20]+`","x":"`+id[:5], "n", "aosp", "o", "l")})
+	invalid := map[string]bool{"ID with a raw control character": true, "ID with an unescaped quote": true}
+	for name, body := range tests {
+		t.Run(name, func(t *testing.T) {
+			require.Equal(t, !invalid[name], json.Valid(body), "the document's validity")
+			checkMatchesEncodingJSON(t, body)
+		})
 	}
 }
 

@@ -97,8 +97,8 @@ func scanString(data []byte, pos int) (end int, flags int, err error) {
 
 // plainASCII reports whether the string literal whose opening quote is
 // data[pos] holds exactly n bytes of printable ASCII other than '"' and
-// '\\' (so that its value is those bytes), checking eight bytes at a
-// time with one branch. It reports false, not an error, for anything
+// '\\' (so that its value is those bytes), eight bytes at a time and
+// with one test at the end. It reports false, not an error, for anything
 // else, and near the end of data.
 func plainASCII(data []byte, pos, n int) bool {
 	if n <= 0 || pos+1+n+8 > len(data) {

@@ -15,7 +15,7 @@ import (
 // its chunk alive. A chunk is at most about the size of the body.
 type stringTable struct {
 	chunk strings.Builder     // the current arena chunk
-	used  int                 // bytes copied into chunks so far
+	used  int                 // bytes in the chunks before the current one
 	slots [256]internSlot     // interned values, by hash, two slots a value
 	lits  [litFields]litCache // the same, by the bytes of their literal, per field
 
