@@ -159,7 +159,8 @@ func (c *Client) discoverProjectID(ctx context.Context) (string, error) {
 	if err != nil {
 		return "", fmt.Errorf("discover project ID: %w", unprefixed(err))
 	}
-	id, err := pickProject(resp.body, c.region)
+	id, err := pickProject(resp.body, c.region) // copies what it keeps
+	releaseBody(resp.body)
 	if err != nil {
 		return "", fmt.Errorf("discover project ID: %w", err)
 	}
