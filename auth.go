@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"log/slog"
 	"net/http"
+	"net/url"
 	"strings"
 	"time"
 
@@ -117,7 +118,7 @@ const (
 
 // signedHeaders are the headers of a request that its signature covers,
 // besides Host and X-Sdk-Date, when the request carries them.
-var signedHeaders = []string{headerProjectID, headerSecurityToken}
+var signedHeaders = [...]string{headerProjectID, headerSecurityToken}
 
 // sign signs req in place with the official core signer of scheme as of
 // time t: it sets X-Sdk-Date and Authorization, and returns the signature
@@ -125,25 +126,51 @@ var signedHeaders = []string{headerProjectID, headerSecurityToken}
 // the method, path, query, Host, X-Sdk-Date and the headers in
 // signedHeaders.
 func sign(req *http.Request, scheme string, c Credentials, t time.Time) (string, error) {
+	return signInto(req, headerValues{h: req.Header, vals: make([]string, 0, 2)}, scheme, c, t)
+}
+
+// signInto is sign setting its two headers through hv, so that they can
+// share the backing array of the request's other header values.
+func signInto(req *http.Request, hv headerValues, scheme string, c Credentials, t time.Time) (string, error) {
 	date := t.UTC().Format(sigv.DateFormat)
-	headers := map[string]string{"Host": req.URL.Host, sigv.HeaderDate: date}
+	var room [2 + len(signedHeaders)]sigv.Header
+	headers := append(room[:0], sigv.Header{Name: "Host", Value: req.URL.Host}, sigv.Header{Name: sigv.HeaderDate, Value: date})
 	for _, h := range signedHeaders {
 		if v := req.Header.Get(h); v != "" {
-			headers[h] = v
+			headers = append(headers, sigv.Header{Name: h, Value: v})
 		}
+	}
+	var query url.Values
+	if req.URL.RawQuery != "" {
+		query = req.URL.Query()
 	}
 	auth, err := sigv.Sign(scheme, sigv.Request{
 		Method:  req.Method,
 		Host:    req.URL.Host,
 		Path:    req.URL.Path,
-		Query:   req.URL.Query(),
+		Query:   query,
 		Headers: headers,
 	}, c.AccessKey, c.SecretKey)
 	if err != nil {
 		return "", fmt.Errorf("sign request: %w", err)
 	}
-	req.Header.Set(sigv.HeaderDate, date)
-	req.Header.Set(sigv.HeaderAuthorization, auth)
+	hv.set(sigv.HeaderDate, date)
+	hv.set(sigv.HeaderAuthorization, auth)
 	_, sig, _ := strings.Cut(auth, "Signature=")
 	return sig, nil
+}
+
+// headerValues sets request headers whose values share one backing array,
+// so that a request's headers cost one allocation instead of one each.
+// Keys must be in canonical form.
+type headerValues struct {
+	h    http.Header
+	vals []string
+}
+
+// set sets key to the single value v.
+func (hv *headerValues) set(key, v string) {
+	hv.vals = append(hv.vals, v)
+	n := len(hv.vals)
+	hv.h[key] = hv.vals[n-1 : n : n]
 }

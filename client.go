@@ -382,16 +382,18 @@ func (c *Client) attempt(ctx context.Context, cl call, u *url.URL, projectID str
 	if err != nil {
 		return result{err: fmt.Errorf("cph: %s: %w", cl.op, err)}
 	}
-	req.Header.Set("User-Agent", c.userAgent)
-	req.Header.Set("Accept", "application/json")
+	// The header values, the signature's included, share one allocation.
+	hv := headerValues{h: req.Header, vals: make([]string, 0, 6)}
+	hv.set("User-Agent", c.userAgent)
+	hv.set("Accept", "application/json")
 	if projectID != "" { // IAM, a global service, takes none
-		req.Header.Set(headerProjectID, projectID)
+		hv.set(headerProjectID, projectID)
 	}
 	if creds.SecurityToken != "" {
-		req.Header.Set(headerSecurityToken, creds.SecurityToken)
+		hv.set(headerSecurityToken, creds.SecurityToken)
 	}
 	signingTime, skew := c.signingTime()
-	sig, err := sign(req, c.auth.signing, creds, signingTime)
+	sig, err := signInto(req, hv, c.auth.signing, creds, signingTime)
 	if err != nil {
 		return result{err: fmt.Errorf("cph: %s: %w", cl.op, err)}
 	}
@@ -449,7 +451,9 @@ const maxDrain = 4 << 10
 // drainAndClose reads what is left of body, up to maxDrain bytes, and
 // closes it.
 func drainAndClose(body io.ReadCloser) {
-	_, _ = io.CopyN(io.Discard, body, maxDrain)
+	buf := getBuf(maxDrain)
+	_, _ = io.ReadFull(body, buf[:maxDrain])
+	releaseBody(buf)
 	_ = body.Close()
 }
 

@@ -78,11 +78,11 @@ func (r rawRequest) do(t *testing.T, srv *cphtest.Server) (int, http.Header, []b
 	date := r.date.UTC().Format(sigv.DateFormat)
 	req.Header.Set(sigv.HeaderDate, date)
 	req.Header.Set("X-Project-Id", srv.ProjectID())
-	headers := map[string]string{"Host": u.Host, sigv.HeaderDate: date, "X-Project-Id": srv.ProjectID()}
+	headers := []sigv.Header{{Name: "Host", Value: u.Host}, {Name: sigv.HeaderDate, Value: date}, {Name: "X-Project-Id", Value: srv.ProjectID()}}
 	if r.sendToken != "" {
 		req.Header.Set("X-Security-Token", r.sendToken)
 		if r.signToken {
-			headers["X-Security-Token"] = r.sendToken
+			headers = append(headers, sigv.Header{Name: "X-Security-Token", Value: r.sendToken})
 		}
 	}
 	if !r.unsigned {

@@ -51,7 +51,12 @@ type Request struct {
 	Host    string // the request's host, with any port
 	Path    string // unescaped
 	Query   url.Values
-	Headers map[string]string // the headers to sign, X-Sdk-Date and usually Host among them
+	Headers []Header // the headers to sign, X-Sdk-Date and usually Host among them
+}
+
+// Header is a header to sign: its canonical name and its value.
+type Header struct {
+	Name, Value string
 }
 
 // Sign returns the Authorization header value for r, as computed by the core
@@ -65,8 +70,8 @@ func Sign(scheme string, r Request, ak, sk string) (string, error) {
 		WithEndpoint("https://" + r.Host).
 		WithPath(r.Path).
 		WithMethod(r.Method)
-	for k, v := range r.Headers {
-		b.AddHeaderParam(http.CanonicalHeaderKey(k), v)
+	for _, h := range r.Headers {
+		b.AddHeaderParam(http.CanonicalHeaderKey(h.Name), h.Value)
 	}
 	// The core signer reads only reflect.Value query values: any other type
 	// is silently left out of the canonical query string.
@@ -139,18 +144,21 @@ var ErrMismatch = errors.New("signature mismatch")
 // It signs exactly the headers the header lists (which must include
 // X-Sdk-Date) with the core signer and compares in constant time.
 func Verify(r *http.Request, a Authorization, sk string) error {
-	headers := make(map[string]string, len(a.SignedHeaders))
+	headers := make([]Header, 0, len(a.SignedHeaders))
+	dated := false
 	for _, h := range a.SignedHeaders {
 		switch {
 		case h != strings.ToLower(h) || h == "":
 			return ErrMalformed
 		case h == "host":
-			headers["Host"] = r.Host
+			headers = append(headers, Header{"Host", r.Host})
 		default:
-			headers[http.CanonicalHeaderKey(h)] = r.Header.Get(h)
+			name := http.CanonicalHeaderKey(h)
+			dated = dated || name == HeaderDate
+			headers = append(headers, Header{name, r.Header.Get(h)})
 		}
 	}
-	if _, ok := headers[HeaderDate]; !ok {
+	if !dated {
 		return fmt.Errorf("%w: %s is not signed", ErrMalformed, HeaderDate)
 	}
 	want, err := Sign(a.Scheme, Request{

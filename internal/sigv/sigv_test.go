@@ -56,7 +56,7 @@ func signedRequest(t *testing.T, scheme, srvURL string, query url.Values, ak, sk
 	date := "20261130T080000Z"
 	auth, err := Sign(scheme, Request{
 		Method: http.MethodGet, Host: u.Host, Path: u.Path, Query: query,
-		Headers: map[string]string{"Host": u.Host, HeaderDate: date, "X-Project-Id": "p1"},
+		Headers: []Header{{"Host", u.Host}, {HeaderDate, date}, {"X-Project-Id", "p1"}},
 	}, ak, sk)
 	require.NoError(t, err)
 	req.Header.Set(HeaderDate, date)
@@ -123,6 +123,6 @@ func replaceSigned(r *http.Request, signed string) string {
 }
 
 func TestSignUnsupportedScheme(t *testing.T) {
-	_, err := Sign("SDK-HMAC-MD5", Request{Method: "GET", Host: "h", Path: "/", Headers: map[string]string{HeaderDate: "20261130T080000Z"}}, "ak", "sk")
+	_, err := Sign("SDK-HMAC-MD5", Request{Method: "GET", Host: "h", Path: "/", Headers: []Header{{HeaderDate, "20261130T080000Z"}}}, "ak", "sk")
 	assert.ErrorIs(t, err, ErrUnsupportedAlgorithm)
 }
