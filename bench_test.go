@@ -316,6 +316,80 @@ func BenchmarkListPhoneImages(b *testing.B) {
 	}
 }
 
+// BenchmarkBreakdown splits this client's 10,000-image call in two, each
+// part measured alone, next to the whole call and to the transfer-only
+// floor (here on a connection of its own):
+//
+//	part=call      ListPhoneImages, as client=cph above
+//	part=read      the same signed request, the body read into its pooled
+//	               buffer and given back, nothing decoded
+//	part=decode    decoding that body, as BenchmarkDecode
+//	part=transfer  the bare GET, body copied to io.Discard
+func BenchmarkBreakdown(b *testing.B) {
+	srv := newReplayServer(b)
+	body := largeResponse()
+	srv.replay(body)
+	ctx := context.Background()
+	client := benchClient(b, srv.URL)
+	transferHC := &http.Client{Transport: &http.Transport{}}
+	b.Cleanup(transferHC.CloseIdleConnections)
+	u, header := floorRequest(b, srv.URL)
+	b.Run("part=call", func(b *testing.B) {
+		b.ReportAllocs()
+		for b.Loop() {
+			out, err := client.ListPhoneImages(ctx)
+			if err != nil {
+				b.Fatal(err)
+			}
+			if len(out.Images) != benchImages {
+				b.Fatalf("got %d images, want %d", len(out.Images), benchImages)
+			}
+		}
+	})
+	b.Run("part=read", func(b *testing.B) {
+		b.ReportAllocs()
+		for b.Loop() {
+			resp, err := client.do(ctx, listPhoneImagesCall(listParams{}))
+			if err != nil {
+				b.Fatal(err)
+			}
+			if len(resp.body) != len(body) {
+				b.Fatalf("read %d bytes, want %d", len(resp.body), len(body))
+			}
+			releaseBody(resp.body)
+		}
+	})
+	b.Run("part=decode", func(b *testing.B) {
+		b.ReportAllocs()
+		for b.Loop() {
+			out, err := decodeListPhoneImages(body)
+			if err != nil {
+				b.Fatal(err)
+			}
+			if len(out.Images) != benchImages {
+				b.Fatalf("got %d images, want %d", len(out.Images), benchImages)
+			}
+		}
+	})
+	b.Run("part=transfer", func(b *testing.B) {
+		b.ReportAllocs()
+		for b.Loop() {
+			resp, err := floorGet(ctx, transferHC, u, header)
+			if err != nil {
+				b.Fatal(err)
+			}
+			n, err := io.Copy(io.Discard, resp.Body)
+			resp.Body.Close()
+			if err != nil {
+				b.Fatal(err)
+			}
+			if n != int64(len(body)) {
+				b.Fatalf("read %d bytes, want %d", n, len(body))
+			}
+		}
+	})
+}
+
 // BenchmarkSign measures the signing of one request with the core signer,
 // the one piece of work the floor does not do.
 func BenchmarkSign(b *testing.B) {

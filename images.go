@@ -68,16 +68,7 @@ func (c *Client) ListPhoneImages(ctx context.Context, opts ...ListOption) (*List
 	if p.err != nil {
 		return nil, fmt.Errorf("cph: %s: %w", opListPhoneImages, p.err)
 	}
-	var query url.Values
-	if p.imageType != "" {
-		query = url.Values{"image_type": {string(p.imageType)}}
-	}
-	resp, err := c.do(ctx, call{
-		op:     opListPhoneImages,
-		method: http.MethodGet,
-		path:   "/v1/{project_id}/cloud-phone/phone-images",
-		query:  query,
-	})
+	resp, err := c.do(ctx, listPhoneImagesCall(p))
 	if err != nil {
 		return nil, err
 	}
@@ -90,4 +81,18 @@ func (c *Client) ListPhoneImages(ctx context.Context, opts ...ListOption) (*List
 		out.RequestID = resp.header.Get("X-Request-Id")
 	}
 	return out, nil
+}
+
+// listPhoneImagesCall returns the request of ListPhoneImages with p.
+func listPhoneImagesCall(p listParams) call {
+	var query url.Values
+	if p.imageType != "" {
+		query = url.Values{"image_type": {string(p.imageType)}}
+	}
+	return call{
+		op:     opListPhoneImages,
+		method: http.MethodGet,
+		path:   "/v1/{project_id}/cloud-phone/phone-images",
+		query:  query,
+	}
 }
