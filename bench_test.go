@@ -248,16 +248,7 @@ func BenchmarkListPhoneImages(b *testing.B) {
 	for _, tc := range cases {
 		b.Run(tc.name+"/client=cph", func(b *testing.B) {
 			srv.replay(tc.body)
-			b.ReportAllocs()
-			for b.Loop() {
-				out, err := client.ListPhoneImages(ctx)
-				if err != nil {
-					b.Fatal(err)
-				}
-				if len(out.Images) != tc.images {
-					b.Fatalf("got %d images, want %d", len(out.Images), tc.images)
-				}
-			}
+			benchCall(b, client, tc.images)
 		})
 		b.Run(tc.name+"/client=sdk", func(b *testing.B) {
 			srv.replay(tc.body)
@@ -297,21 +288,7 @@ func BenchmarkListPhoneImages(b *testing.B) {
 		}
 		b.Run(tc.name+"/client=transfer", func(b *testing.B) {
 			srv.replay(tc.body)
-			b.ReportAllocs()
-			for b.Loop() {
-				resp, err := floorGet(ctx, floorHC, u, header)
-				if err != nil {
-					b.Fatal(err)
-				}
-				n, err := io.Copy(io.Discard, resp.Body)
-				resp.Body.Close()
-				if err != nil {
-					b.Fatal(err)
-				}
-				if n != int64(len(tc.body)) {
-					b.Fatalf("read %d bytes, want %d", n, len(tc.body))
-				}
-			}
+			benchTransfer(b, floorHC, u, header, len(tc.body))
 		})
 	}
 }
@@ -335,16 +312,7 @@ func BenchmarkBreakdown(b *testing.B) {
 	b.Cleanup(transferHC.CloseIdleConnections)
 	u, header := floorRequest(b, srv.URL)
 	b.Run("part=call", func(b *testing.B) {
-		b.ReportAllocs()
-		for b.Loop() {
-			out, err := client.ListPhoneImages(ctx)
-			if err != nil {
-				b.Fatal(err)
-			}
-			if len(out.Images) != benchImages {
-				b.Fatalf("got %d images, want %d", len(out.Images), benchImages)
-			}
-		}
+		benchCall(b, client, benchImages)
 	})
 	b.Run("part=read", func(b *testing.B) {
 		b.ReportAllocs()
@@ -360,34 +328,58 @@ func BenchmarkBreakdown(b *testing.B) {
 		}
 	})
 	b.Run("part=decode", func(b *testing.B) {
-		b.ReportAllocs()
-		for b.Loop() {
-			out, err := decodeListPhoneImages(body)
-			if err != nil {
-				b.Fatal(err)
-			}
-			if len(out.Images) != benchImages {
-				b.Fatalf("got %d images, want %d", len(out.Images), benchImages)
-			}
-		}
+		benchDecode(b, body)
 	})
 	b.Run("part=transfer", func(b *testing.B) {
-		b.ReportAllocs()
-		for b.Loop() {
-			resp, err := floorGet(ctx, transferHC, u, header)
-			if err != nil {
-				b.Fatal(err)
-			}
-			n, err := io.Copy(io.Discard, resp.Body)
-			resp.Body.Close()
-			if err != nil {
-				b.Fatal(err)
-			}
-			if n != int64(len(body)) {
-				b.Fatalf("read %d bytes, want %d", n, len(body))
-			}
-		}
+		benchTransfer(b, transferHC, u, header, len(body))
 	})
+}
+
+// benchCall measures client's ListPhoneImages, which must return images.
+func benchCall(b *testing.B, client *Client, images int) {
+	ctx := context.Background()
+	b.ReportAllocs()
+	for b.Loop() {
+		out, err := client.ListPhoneImages(ctx)
+		if err != nil {
+			b.Fatal(err)
+		}
+		if len(out.Images) != images {
+			b.Fatalf("got %d images, want %d", len(out.Images), images)
+		}
+	}
+}
+
+// benchTransfer measures the bare GET of u with header, its body of size
+// bytes copied to io.Discard.
+func benchTransfer(b *testing.B, hc *http.Client, u string, header http.Header, size int) {
+	ctx := context.Background()
+	b.ReportAllocs()
+	for b.Loop() {
+		resp, err := floorGet(ctx, hc, u, header)
+		if err != nil {
+			b.Fatal(err)
+		}
+		n, err := io.Copy(io.Discard, resp.Body)
+		resp.Body.Close()
+		if err != nil {
+			b.Fatal(err)
+		}
+		if n != int64(size) {
+			b.Fatalf("read %d bytes, want %d", n, size)
+		}
+	}
+}
+
+// benchDecode measures this package's decoder on body.
+func benchDecode(b *testing.B, body []byte) {
+	b.ReportAllocs()
+	b.SetBytes(int64(len(body)))
+	for b.Loop() {
+		if _, err := decodeListPhoneImages(body); err != nil {
+			b.Fatal(err)
+		}
+	}
 }
 
 // BenchmarkSign measures the signing of one request with the core signer,
@@ -418,13 +410,7 @@ func BenchmarkDecode(b *testing.B) {
 		{"images=10000", largeResponse()},
 	} {
 		b.Run(tc.name+"/decoder=cph", func(b *testing.B) {
-			b.ReportAllocs()
-			b.SetBytes(int64(len(tc.body)))
-			for b.Loop() {
-				if _, err := decodeListPhoneImages(tc.body); err != nil {
-					b.Fatal(err)
-				}
-			}
+			benchDecode(b, tc.body)
 		})
 		b.Run(tc.name+"/decoder=encoding-json", func(b *testing.B) {
 			b.ReportAllocs()
