@@ -301,7 +301,10 @@ func BenchmarkListPhoneImages(b *testing.B) {
 //	part=read      the same signed request, the body read into its pooled
 //	               buffer and given back, nothing decoded
 //	part=decode    decoding that body, as BenchmarkDecode
-//	part=transfer  the bare GET, body copied to io.Discard
+//	part=transfer  the bare GET, body copied to io.Discard, on a fresh
+//	               connection only ever read this way: the kernel keeps its
+//	               receive buffer smaller than the body, so this floor is
+//	               slower than client=transfer's (see the README)
 func BenchmarkBreakdown(b *testing.B) {
 	srv := newReplayServer(b)
 	body := largeResponse()
