@@ -41,6 +41,20 @@ func isolateEnv(t *testing.T) {
 	t.Setenv(envCredentialsFile, filepath.Join(t.TempDir(), "no-such-credentials"))
 }
 
+// setEnv isolates the test's environment (isolateEnv), then sets the
+// variables of env and, when profile is not empty, a profile file with
+// that content.
+func setEnv(t *testing.T, env map[string]string, profile string) {
+	t.Helper()
+	isolateEnv(t)
+	for k, v := range env {
+		t.Setenv(k, v)
+	}
+	if profile != "" {
+		t.Setenv(envCredentialsFile, writeProfile(t, profile))
+	}
+}
+
 // isolateProcessEnv takes the HUAWEICLOUD_SDK_ variables of the machine
 // out of the test process and points the profile file at an empty file, so
 // that a client made without credentials finds none, wherever the tests

@@ -224,13 +224,7 @@ func TestDefaultChain(t *testing.T) {
 	}
 	for name, tc := range tests {
 		t.Run(name, func(t *testing.T) {
-			isolateEnv(t)
-			for k, v := range tc.env {
-				t.Setenv(k, v)
-			}
-			if tc.profile != "" {
-				t.Setenv(envCredentialsFile, writeProfile(t, tc.profile))
-			}
+			setEnv(t, tc.env, tc.profile)
 			c, err := NewClient(append([]Option{WithRegion(fakeRegion)}, tc.opts...)...)
 			require.NoError(t, err)
 			assert.Equal(t, tc.wantCreds, c.creds)
@@ -290,13 +284,7 @@ func TestDefaultChainErrors(t *testing.T) {
 	}
 	for name, tc := range tests {
 		t.Run(name, func(t *testing.T) {
-			isolateEnv(t)
-			for k, v := range tc.env {
-				t.Setenv(k, v)
-			}
-			if tc.profile != "" {
-				t.Setenv(envCredentialsFile, writeProfile(t, tc.profile))
-			}
+			setEnv(t, tc.env, tc.profile)
 			c, err := NewClient(WithRegion(fakeRegion))
 			assert.Nil(t, c)
 			require.Error(t, err)
