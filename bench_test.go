@@ -5,11 +5,9 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
-	"math/rand/v2"
 	"net/http"
 	"net/http/httptest"
 	"strconv"
-	"sync"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -18,6 +16,7 @@ import (
 	sdkcph "github.com/huaweicloud/huaweicloud-sdk-go-v3/services/cph/v1"
 	sdkmodel "github.com/huaweicloud/huaweicloud-sdk-go-v3/services/cph/v1/model"
 
+	"github.com/cph-go/cph/internal/benchdata"
 	"github.com/cph-go/cph/internal/sigv"
 )
 
@@ -42,7 +41,7 @@ const (
 	benchProjectID = "0f1e2d3c4b5a69788796a5b4c3d2e1f0"
 	benchAK        = "BENCHACCESSKEY0000001"
 	benchSK        = "benchSecretKey0000000000000000000000001"
-	benchImages    = 10000
+	benchImages    = benchdata.LargeImages
 )
 
 // replayBody is one response the replay server sends.
@@ -80,91 +79,6 @@ func newReplayServer(tb testing.TB) *replayServer {
 
 func (s *replayServer) replay(data []byte) {
 	s.body.Store(&replayBody{data: data, contentLength: []string{strconv.Itoa(len(data))}})
-}
-
-// generatedImages returns n images with varied, realistic values, the
-// same every time: mostly public AOSP images that share a handful of
-// names, private images with their own names (some in Chinese, a few
-// with escapes), every documented label and an occasional unknown one,
-// and is_support_encrypt missing on some (older) images.
-func generatedImages(n int) []map[string]any {
-	rng := rand.New(rand.NewPCG(6, 10000))
-	publicNames := []string{"AOSP", "AOSP", "AOSP", "Android 11 Cloud Game", "CloudPhone-Android10", "AOSP-GameBoost-v2"}
-	privatePrefixes := []string{"game-prod", "phone-test", "kg-img", "自定义镜像", "客户端-游戏"}
-	osNames := []string{"AOSP7.1.1", "AOSP7.0.0", "Android10", "Android11", "Android12"}
-	labels := []ImageLabel{LabelCloudPhone, LabelCloudPhone1620, LabelCloudGame, LabelCloudGame1620, LabelQemuPhone}
-	images := make([]map[string]any, n)
-	for i := range images {
-		img := map[string]any{}
-		public := rng.IntN(10) < 6
-		if public {
-			img["image_name"] = publicNames[rng.IntN(len(publicNames))]
-			img["is_public"] = 1
-		} else {
-			prefix := privatePrefixes[rng.IntN(len(privatePrefixes))]
-			if rng.IntN(50) == 0 {
-				prefix = `qa/"nightly"\build` // escapes in the JSON
-			}
-			img["image_name"] = fmt.Sprintf("%s-%05d", prefix, rng.IntN(100000))
-			img["is_public"] = 2
-		}
-		img["os_type"] = "aosp"
-		if rng.IntN(20) == 0 {
-			img["os_type"] = "android"
-		}
-		img["os_name"] = osNames[rng.IntN(len(osNames))]
-		label := string(labels[rng.IntN(len(labels))])
-		if rng.IntN(100) == 0 {
-			label = "cloud_phone_arm64"
-		}
-		img["image_label"] = label
-		img["image_id"] = fmt.Sprintf("%016x%016x", rng.Uint64(), rng.Uint64())
-		if rng.IntN(3) == 0 { // a field the older images lack
-			img["is_support_encrypt"] = rng.IntN(3) == 0
-		}
-		images[i] = img
-	}
-	return images
-}
-
-// generatedBody returns a compact response of n generated images, in the
-// field order of the documented sample.
-func generatedBody(n int) []byte {
-	keys := []string{"image_name", "os_type", "is_public", "os_name", "image_label", "image_id", "is_support_encrypt"}
-	b := []byte(`{"phone_images":[`)
-	for i, img := range generatedImages(n) {
-		if i > 0 {
-			b = append(b, ',')
-		}
-		b = append(b, '{')
-		first := true
-		for _, k := range keys {
-			v, ok := img[k]
-			if !ok {
-				continue
-			}
-			if !first {
-				b = append(b, ',')
-			}
-			first = false
-			kb, _ := json.Marshal(k)
-			vb, _ := json.Marshal(v)
-			b = append(append(append(b, kb...), ':'), vb...)
-		}
-		b = append(b, '}')
-	}
-	return append(b, `],"request_id":"5aac6ab146ba76e5b12a3d00a03a9869"}`...)
-}
-
-var (
-	largeBodyOnce sync.Once
-	largeBody     []byte
-)
-
-// largeResponse returns the generated 10,000-image response, made once.
-func largeResponse() []byte {
-	largeBodyOnce.Do(func() { largeBody = generatedBody(benchImages) })
-	return largeBody
 }
 
 // benchClient returns this package's client for the replay server.
@@ -238,7 +152,7 @@ func BenchmarkListPhoneImages(b *testing.B) {
 		images int
 	}{
 		{"images=3", sampleBody, 3},
-		{"images=10000", largeResponse(), benchImages},
+		{"images=10000", benchdata.Large(), benchImages},
 	}
 	client := benchClient(b, srv.URL)
 	sdk := sdkClient(b, srv.URL)
@@ -307,7 +221,7 @@ func BenchmarkListPhoneImages(b *testing.B) {
 //	               slower than client=transfer's (see the README)
 func BenchmarkBreakdown(b *testing.B) {
 	srv := newReplayServer(b)
-	body := largeResponse()
+	body := benchdata.Large()
 	srv.replay(body)
 	ctx := context.Background()
 	client := benchClient(b, srv.URL)
@@ -410,7 +324,7 @@ func BenchmarkDecode(b *testing.B) {
 		body []byte
 	}{
 		{"images=3", sampleBody},
-		{"images=10000", largeResponse()},
+		{"images=10000", benchdata.Large()},
 	} {
 		b.Run(tc.name+"/decoder=cph", func(b *testing.B) {
 			benchDecode(b, tc.body)

@@ -18,6 +18,8 @@ import (
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+
+	"github.com/cph-go/cph/internal/benchdata"
 )
 
 func TestReadCapped(t *testing.T) {
@@ -121,7 +123,7 @@ func countingServer(t *testing.T, handler http.HandlerFunc) (*httptest.Server, *
 
 func TestSequentialCallsReuseOneConnection(t *testing.T) {
 	sample := fixture(t, "list_phone_images.json")
-	large := largeResponse()
+	large := benchdata.Large()
 	tests := map[string]struct {
 		status  int
 		body    []byte
@@ -184,7 +186,7 @@ func TestSequentialCallsReuseOneConnection(t *testing.T) {
 // TestPooledBodyNotAliased checks that an output stays intact when later
 // calls read other bodies into the buffer its body was read into.
 func TestPooledBodyNotAliased(t *testing.T) {
-	bodies := [][]byte{generatedBody(50), bytes.ReplaceAll(generatedBody(50), []byte("0"), []byte("1"))}
+	bodies := [][]byte{benchdata.Body(50), bytes.ReplaceAll(benchdata.Body(50), []byte("0"), []byte("1"))}
 	require.Equal(t, len(bodies[0]), len(bodies[1]), "same size, so the same pool class")
 	var next atomic.Int32
 	srv, _ := countingServer(t, func(w http.ResponseWriter, _ *http.Request) {

@@ -11,6 +11,8 @@ import (
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+
+	"github.com/cph-go/cph/internal/benchdata"
 )
 
 // referenceDecode is what decodeListPhoneImages must match: encoding/json
@@ -169,7 +171,7 @@ func TestDecodeMatchesEncodingJSON(t *testing.T) {
 
 func TestDecodeGeneratedMatchesEncodingJSON(t *testing.T) {
 	for _, n := range []int{1, 10, 1000} {
-		checkMatchesEncodingJSON(t, generatedBody(n))
+		checkMatchesEncodingJSON(t, benchdata.Body(n))
 	}
 }
 
@@ -270,7 +272,7 @@ func TestDecodeValues(t *testing.T) {
 }
 
 func TestDecodeInternsRepeatedValues(t *testing.T) {
-	got, err := decodeListPhoneImages(generatedBody(1000))
+	got, err := decodeListPhoneImages(benchdata.Body(1000))
 	require.NoError(t, err)
 	// A value seen before mostly shares the bytes of its first copy (the
 	// intern table is a cache: a collision may cost a second copy).
@@ -294,7 +296,7 @@ func TestDecodeInternsRepeatedValues(t *testing.T) {
 }
 
 func TestDecodeAllocatesPerDocumentNotPerImage(t *testing.T) {
-	body := generatedBody(1000)
+	body := benchdata.Body(1000)
 	allocs := testing.AllocsPerRun(20, func() {
 		_, err := decodeListPhoneImages(body)
 		require.NoError(t, err)
@@ -312,7 +314,7 @@ func FuzzDecodeListPhoneImages(f *testing.F) {
 			f.Add([]byte(tc.body))
 		}
 	}
-	f.Add(generatedBody(5))
+	f.Add(benchdata.Body(5))
 	f.Fuzz(func(t *testing.T, data []byte) {
 		checkMatchesEncodingJSON(t, data)
 	})
