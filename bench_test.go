@@ -207,7 +207,7 @@ func BenchmarkListPhoneImages(b *testing.B) {
 	}
 }
 
-// BenchmarkBreakdown splits this client's 10,000-image call in two, each
+// BenchmarkBreakdown splits this client's 10,000-image call into parts, each
 // part measured alone, next to the whole call and to the transfer-only
 // floor (here on a connection of its own):
 //
@@ -215,6 +215,10 @@ func BenchmarkListPhoneImages(b *testing.B) {
 //	part=read      the same signed request, the body read into its pooled
 //	               buffer and given back, nothing decoded
 //	part=decode    decoding that body, as BenchmarkDecode
+//	part=result    the result alone, nothing parsed: a new slice of
+//	               10,000 images filled with constant strings, the least
+//	               any decoder returning []PhoneImage pays (dropped, as
+//	               part=decode drops its result)
 //	part=transfer  the bare GET, body copied to io.Discard, on a fresh
 //	               connection only ever read this way: the kernel keeps its
 //	               receive buffer smaller than the body, so this floor is
@@ -246,6 +250,24 @@ func BenchmarkBreakdown(b *testing.B) {
 	})
 	b.Run("part=decode", func(b *testing.B) {
 		benchDecode(b, body)
+	})
+	b.Run("part=result", func(b *testing.B) {
+		b.ReportAllocs()
+		for b.Loop() {
+			images := make([]PhoneImage, benchImages)
+			for i := range images {
+				img := &images[i]
+				img.ID = "0fe9a5995750f755c7a41f3cca729391"
+				img.Name = "AOSP"
+				img.OSType = "aosp"
+				img.OSName = "Android10"
+				img.Visibility = VisibilityPublic
+				img.Label = LabelCloudGame
+			}
+			if images[benchImages-1].ID == "" {
+				b.Fatal("the last image was not filled")
+			}
+		}
 	})
 	b.Run("part=transfer", func(b *testing.B) {
 		benchTransfer(b, transferHC, u, header, len(body))
