@@ -3,7 +3,9 @@ package decoders
 import (
 	"encoding/json"
 	"fmt"
+	"maps"
 	"os"
+	"slices"
 	"testing"
 
 	"github.com/bytedance/sonic"
@@ -143,7 +145,7 @@ func TestDecodersAgree(t *testing.T) {
 // the two runs side by side.
 func BenchmarkDecode(b *testing.B) {
 	for _, body := range bodies(b) {
-		for _, name := range []string{"encoding-json", "json-v2", "json-iterator", "sonic"} {
+		for _, name := range slices.Sorted(maps.Keys(decoders)) {
 			decode := decoders[name]
 			b.Run(body.name+"/decoder="+name, func(b *testing.B) {
 				b.ReportAllocs()
@@ -159,7 +161,7 @@ func BenchmarkDecode(b *testing.B) {
 				}
 			})
 		}
-		for _, name := range []string{"simdjson-go", "fastjson"} {
+		for _, name := range slices.Sorted(maps.Keys(parsers)) {
 			parse := parsers[name]()
 			b.Run(body.name+"/decoder="+name+"-parse-only", func(b *testing.B) {
 				if !simdjson.SupportedCPU() && name == "simdjson-go" {
