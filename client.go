@@ -30,8 +30,9 @@ import (
 	"time"
 )
 
-// Option configures a Client. Options validate what they are given and
-// NewClient reports the first problem; a nil Option is ignored.
+// Option configures a Client. Options validate what they are given, and
+// NewClient reports every problem they find, joined with what is missing;
+// a nil Option is ignored.
 type Option func(*config) error
 
 // config is what the options set; NewClient turns it into a Client.
@@ -48,6 +49,10 @@ type config struct {
 	logger     *slog.Logger
 
 	reliability reliability // options_reliability.go
+
+	// Set by an option that refused its value, so that NewClient does not
+	// also report that setting as missing.
+	endpointRefused, projectIDRefused bool
 }
 
 // WithRegion sets the region, such as "cn-north-4". The endpoint is then
@@ -55,6 +60,7 @@ type config struct {
 func WithRegion(region string) Option {
 	return func(c *config) error {
 		if region != "" && !isRegionID(region) {
+			c.endpointRefused = true
 			return fmt.Errorf("%w: region %q is not a region ID such as \"cn-north-4\"", ErrInvalidEndpoint, region)
 		}
 		c.region = region
@@ -68,6 +74,7 @@ func WithEndpoint(endpoint string) Option {
 	return func(c *config) error {
 		if endpoint != "" {
 			if _, err := parseEndpoint(endpoint); err != nil {
+				c.endpointRefused = true
 				return err
 			}
 		}
@@ -80,6 +87,7 @@ func WithEndpoint(endpoint string) Option {
 func WithProjectID(id string) Option {
 	return func(c *config) error {
 		if id != "" && !isProjectID(id) {
+			c.projectIDRefused = true
 			return fmt.Errorf("%w: %q has characters a project ID cannot have", ErrInvalidProjectID, id)
 		}
 		c.projectID = id
@@ -98,9 +106,12 @@ func WithCredentials(creds Credentials) Option {
 	}
 }
 
-// WithHTTPClient makes the client send its requests through hc, used as
-// given (its timeouts, transport and redirect policy). Nil keeps the
-// library's own client.
+// WithHTTPClient makes the client send its requests through hc: its
+// transport, timeouts, cookie jar and TLS settings. Its redirect policy is
+// not used: the client never follows a redirect (a signed request and its
+// security token must not travel to another host), and a 3xx answer is an
+// *APIError. hc itself is left unchanged: the client sends through a copy
+// of it that refuses redirects. Nil keeps the library's own client.
 func WithHTTPClient(hc *http.Client) Option {
 	return func(c *config) error {
 		c.httpClient = hc
@@ -137,12 +148,13 @@ type Client struct {
 	region    string
 	endpoint  *url.URL
 	projectID string
-	creds     Credentials
 	hc        *http.Client
 	userAgent string
 	logger    *slog.Logger
 	now       func() time.Time
-	auth      authState
+	// authRef holds the credentials, sealed so that no fmt verb reaches
+	// them through reflection, even in a copy of the Client.
+	authRef sealed[*authState]
 
 	maxBodyBytes  int64
 	maxErrorBytes int64
@@ -151,8 +163,10 @@ type Client struct {
 	maxAttempts int
 	backoffBase time.Duration
 	backoffMax  time.Duration
-	rand        func(n int64) int64 // jitter source: a number in [0, n)
-	skew        atomic.Int64        // offset of the gateway's clock, in ns
+	// maxRetryAfter is the longest Retry-After the client waits out.
+	maxRetryAfter time.Duration
+	rand          func(n int64) int64 // jitter source: a number in [0, n)
+	skew          atomic.Int64        // offset of the gateway's clock, in ns
 }
 
 // Default limits on what the client reads of a response.
@@ -172,19 +186,20 @@ const (
 // writes nothing.
 func NewClient(opts ...Option) (*Client, error) {
 	var cfg config
+	var errs []error
 	for _, opt := range opts {
 		if opt == nil {
 			continue
 		}
 		if err := opt(&cfg); err != nil {
-			return nil, fmt.Errorf("cph: NewClient: %w", err)
+			errs = append(errs, err)
 		}
 	}
 	c := &Client{
 		region:        cfg.region,
 		projectID:     cfg.projectID,
-		creds:         cfg.creds,
-		hc:            cfg.httpClient,
+		authRef:       seal(&authState{creds: cfg.creds}),
+		hc:            withoutRedirects(cfg.httpClient),
 		userAgent:     "cph-go/" + Version,
 		logger:        cfg.logger,
 		now:           time.Now,
@@ -194,30 +209,8 @@ func NewClient(opts ...Option) (*Client, error) {
 	if cfg.userAgent != "" {
 		c.userAgent += " " + cfg.userAgent
 	}
-	if c.hc == nil {
-		c.hc = newHTTPClient()
-	}
 	c.applyReliability(cfg.reliability)
-	endpoint, endpointFrom := cfg.endpoint, ""
-	if endpoint == "" && cfg.region != "" {
-		endpoint, endpointFrom = endpointForRegion(cfg.region)
-	}
-	var errs []error
-	if endpoint == "" {
-		errs = append(errs, ErrMissingEndpoint)
-	} else {
-		u, err := parseEndpoint(endpoint)
-		if err == nil {
-			err = checkInsecure(u, cfg.reliability)
-		}
-		if err != nil {
-			if endpointFrom != "" {
-				err = fmt.Errorf("%s: %w", endpointFrom, err)
-			}
-			errs = append(errs, err)
-		}
-		c.endpoint = u
-	}
+	errs = append(errs, c.configureEndpoint(&cfg)...)
 	errs = append(errs, c.configureAuth(&cfg)...)
 	for i, err := range errs {
 		errs[i] = fmt.Errorf("cph: NewClient: %w", err)
@@ -227,6 +220,52 @@ func NewClient(opts ...Option) (*Client, error) {
 	}
 	return c, nil
 }
+
+// configureEndpoint sets the client's endpoint from cfg's endpoint, else
+// its region's, and returns what is missing or wrong with it.
+func (c *Client) configureEndpoint(cfg *config) []error {
+	endpoint, endpointFrom := cfg.endpoint, ""
+	if endpoint == "" && cfg.region != "" {
+		endpoint, endpointFrom = endpointForRegion(cfg.region)
+	}
+	if endpoint == "" {
+		if cfg.endpointRefused {
+			return nil // the option's own error says it
+		}
+		return []error{ErrMissingEndpoint}
+	}
+	u, err := parseEndpoint(endpoint)
+	if err == nil {
+		err = checkInsecure(u, cfg.reliability)
+	}
+	c.endpoint = u
+	if err == nil {
+		return nil
+	}
+	if endpointFrom != "" {
+		err = fmt.Errorf("%s: %w", endpointFrom, err)
+	}
+	return []error{err}
+}
+
+// withoutRedirects returns the HTTP client to send through: the library's
+// own when hc is nil, else a copy of hc that never follows a redirect
+// (hc itself is not changed).
+func withoutRedirects(hc *http.Client) *http.Client {
+	if hc == nil {
+		return newHTTPClient()
+	}
+	cp := *hc
+	cp.CheckRedirect = refuseRedirect
+	return &cp
+}
+
+// refuseRedirect is a CheckRedirect that returns the 3xx answer itself, so
+// that nothing of a signed request reaches another URL.
+func refuseRedirect(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }
+
+// auth returns how the client signs: its credentials or provider.
+func (c *Client) auth() *authState { return c.authRef.open() }
 
 // isProjectID reports whether s can be a project ID: at most 64 letters,
 // digits, '-' or '_' (Huawei Cloud's are 32 hex digits).
@@ -258,15 +297,47 @@ func (c *Client) ProjectID() string {
 	if c.projectID != "" {
 		return c.projectID
 	}
-	return c.auth.disc.projectID()
+	return c.auth().disc.projectID()
 }
 
 // response is a 2xx answer, its body read whole into a pooled buffer that
 // the caller gives back with releaseBody once decoded.
 type response struct {
-	status int
-	header http.Header
-	body   []byte
+	status   int
+	header   http.Header
+	body     []byte
+	attempts int       // the attempt that got it
+	secrets  [3]string // what its request carried that must not be shown
+}
+
+// requestID returns the request ID of the answer: fromBody, the body's
+// request_id, else the X-Request-Id header; cleaned, capped at
+// maxRequestID bytes and redacted, since a server may put anything there.
+func (r *response) requestID(fromBody string) string {
+	if fromBody == "" {
+		fromBody = r.header.Get("X-Request-Id")
+	}
+	return cleanQuote(fromBody, maxRequestID, r.secrets[:])
+}
+
+// invalid returns the error of operation op for a body that err says is
+// not the documented document: an *InvalidResponseError with the request
+// ID (from the body, if decoding read it), the start of the body and err,
+// every secret redacted. Call it before releasing the body.
+func (r *response) invalid(op string, err error) error {
+	fromBody := ""
+	var de *decodeError
+	if errors.As(err, &de) {
+		fromBody = de.requestID
+	}
+	return &InvalidResponseError{
+		Operation:  op,
+		StatusCode: r.status,
+		RequestID:  r.requestID(fromBody),
+		BodyStart:  bodyStart(r.body, r.secrets[:]),
+		Attempts:   r.attempts,
+		Err:        redactError(err, r.secrets[:]),
+	}
 }
 
 // call is one API operation to send.
@@ -314,11 +385,12 @@ type result struct {
 
 // send sends the call to u, retrying what a retry can get past (see
 // retryReason) up to the client's maximum attempts, each signed afresh.
-// Between attempts it waits the service's Retry-After or a jittered
-// backoff, and gives up at once when that wait would pass ctx's deadline;
-// cancellation while waiting returns at once. A 401 "signature expired"
-// whose Date shows the local clock is off is retried once with the
-// corrected time. The final error carries the number of attempts.
+// Between attempts it waits the service's Retry-After (up to the client's
+// maximum, else it returns at once) or a jittered backoff, and gives up at
+// once when that wait would pass ctx's deadline; cancellation while
+// waiting returns at once. A 401 "signature expired" whose Date shows the
+// local clock is off is retried once with the corrected time. The final
+// error carries the number of attempts.
 func (c *Client) send(ctx context.Context, cl call, u *url.URL, projectID string, creds Credentials) (*response, error) {
 	skewCorrected := false
 	for n := 1; ; n++ {
@@ -335,21 +407,25 @@ func (c *Client) send(ctx context.Context, cl call, u *url.URL, projectID string
 		if !skewCorrected && c.correctSkew(r) && ctx.Err() == nil {
 			skewCorrected = true
 			reason = "signature expired: clock skew corrected from the Date header"
-		} else if reason != "" {
-			var ok bool
-			if wait, ok = c.retryWait(n-1, r.header); !ok {
-				return nil, final // the service asks for a longer wait than the client's maximum
+		} else if reason != "" && n < c.maxAttempts {
+			var tooLong bool
+			if wait, tooLong = c.retryWait(n-1, r); tooLong {
+				return nil, fmt.Errorf("%w; not retried: the service asks to wait %v (Retry-After), longer than the %v allowed (WithMaxRetryAfter)",
+					final, wait, c.maxRetryAfter)
 			}
 		}
 		if reason == "" || n >= c.maxAttempts {
 			return nil, final
 		}
-		if deadline, ok := ctx.Deadline(); ok && time.Until(deadline) < wait {
-			return nil, final
+		if deadline, ok := ctx.Deadline(); ok {
+			if left := time.Until(deadline); left < wait {
+				return nil, fmt.Errorf("%w; not retried: the next attempt, %v from now, would come after the context's deadline, %v from now: %w",
+					final, wait, left.Round(time.Millisecond), context.DeadlineExceeded)
+			}
 		}
 		c.logRetry(ctx, cl.op, n, reason, wait)
 		if err := sleepCtx(ctx, wait); err != nil {
-			return nil, fmt.Errorf("cph: %s: %w while waiting to retry %s; last error: %s", cl.op, err, attemptsText(n), final)
+			return nil, fmt.Errorf("cph: %s: %w while waiting to retry %s; last error: %w", cl.op, err, attemptsText(n), final)
 		}
 	}
 }
@@ -393,17 +469,17 @@ func (c *Client) attempt(ctx context.Context, cl call, u *url.URL, projectID str
 		hv.set(headerSecurityToken, creds.SecurityToken)
 	}
 	signingTime, skew := c.signingTime()
-	sig, err := signInto(req, hv, c.auth.signing, creds, signingTime)
+	sig, err := signInto(req, hv, c.auth().signing, creds, signingTime)
 	if err != nil {
 		return result{err: fmt.Errorf("cph: %s: %w", cl.op, err)}
 	}
-	secrets := []string{sig, creds.SecurityToken, creds.SecretKey}
+	secrets := [3]string{sig, creds.SecurityToken, creds.SecretKey}
 
 	start := time.Now()
 	resp, err := c.hc.Do(req)
 	if err != nil {
-		err = redactError(err, secrets)
-		c.logAttempt(ctx, cl.op, req, n, nil, time.Since(start), err)
+		err = redactError(err, secrets[:])
+		c.logAttempt(ctx, cl.op, req, n, nil, time.Since(start), err, secrets[:])
 		return result{err: err, sent: true}
 	}
 	defer drainAndClose(resp.Body)
@@ -419,28 +495,45 @@ func (c *Client) attempt(ctx context.Context, cl call, u *url.URL, projectID str
 	} else {
 		body, err = readCapped(resp, limit)
 	}
-	if err != nil && (ok || !errors.Is(err, ErrResponseTooLarge)) {
+	// A 2xx answer needs its whole body. A non-2xx one is an *APIError
+	// with its status whatever became of its body (cut off, or over the
+	// cap): it is built from what arrived, and retried only if its status
+	// is, unless the caller's context ended the read.
+	if err != nil && (ok || ctx.Err() != nil) {
 		releaseBody(body)
-		r.err = redactError(fmt.Errorf("read response: %w", err), secrets)
-		c.logAttempt(ctx, cl.op, req, n, resp, time.Since(start), r.err)
+		r.err = redactError(fmt.Errorf("read response: %w", err), secrets[:])
+		c.logAttempt(ctx, cl.op, req, n, resp, time.Since(start), r.err, secrets[:])
 		return r
 	}
 	if !ok {
-		// Redact before parsing too: the parser cuts long fields, and a cut
-		// secret would no longer match.
-		e := newAPIError(cl.op, resp.StatusCode, resp.Header, []byte(redact(string(body), secrets)))
+		r.err = c.newAttemptError(cl.op, resp, body, r.received, n, secrets[:])
 		releaseBody(body)
-		e.Code = redactCut(e.Code, secrets)
-		e.Message = redactCut(e.Message, secrets)
-		e.RequestID = redactCut(e.RequestID, secrets)
-		e.Attempts = n
-		r.err = e
-		c.logAttempt(ctx, cl.op, req, n, resp, time.Since(start), e)
+		c.logAttempt(ctx, cl.op, req, n, resp, time.Since(start), r.err, secrets[:])
 		return r
 	}
-	c.logAttempt(ctx, cl.op, req, n, resp, time.Since(start), nil)
-	r.resp = &response{status: resp.StatusCode, header: resp.Header, body: body}
+	c.logAttempt(ctx, cl.op, req, n, resp, time.Since(start), nil, secrets[:])
+	r.resp = &response{status: resp.StatusCode, header: resp.Header, body: body, attempts: n, secrets: secrets}
 	return r
+}
+
+// newAttemptError is the *APIError of attempt n, a non-2xx answer resp
+// with (what arrived of) its body, received at the local time received.
+// Every text it takes from the answer is redacted, cleaned and capped.
+func (c *Client) newAttemptError(op string, resp *http.Response, body []byte, received time.Time, n int, secrets []string) *APIError {
+	// Redact before parsing too: the parser cuts long fields, and a cut
+	// secret would no longer match.
+	e := newAPIError(op, resp.StatusCode, nil, []byte(redact(string(body), secrets)))
+	e.Code = redactCut(e.Code, secrets)
+	e.Message = redactCut(e.Message, secrets)
+	if e.RequestID == "" {
+		e.RequestID = resp.Header.Get("X-Request-Id")
+	}
+	e.RequestID = cleanQuote(e.RequestID, maxRequestID, secrets)
+	e.Attempts = n
+	if d, ok := retryAfter(resp.Header, received); ok {
+		e.RetryAfter = d
+	}
+	return e
 }
 
 // maxDrain is how much of an unread body the client reads before closing
@@ -459,15 +552,16 @@ func drainAndClose(body io.ReadCloser) {
 
 // logAttempt writes one debug record for attempt n, if a logger is set:
 // operation, method, path, status (0 without an answer), attempt, duration,
-// request ID and the error, if any. It names no header and the error is
-// already redacted, so no secret can reach the log.
-func (c *Client) logAttempt(ctx context.Context, op string, req *http.Request, n int, resp *http.Response, d time.Duration, err error) {
+// request ID and the error, if any. It names no header, the request ID is
+// cleaned, capped and redacted, and the error is already redacted, so no
+// secret can reach the log.
+func (c *Client) logAttempt(ctx context.Context, op string, req *http.Request, n int, resp *http.Response, d time.Duration, err error, secrets []string) {
 	if c.logger == nil || !c.logger.Enabled(ctx, slog.LevelDebug) {
 		return
 	}
 	status, requestID := 0, ""
 	if resp != nil {
-		status, requestID = resp.StatusCode, resp.Header.Get("X-Request-Id")
+		status, requestID = resp.StatusCode, cleanQuote(resp.Header.Get("X-Request-Id"), maxRequestID, secrets)
 	}
 	if e, ok := asAPIError(err); ok && requestID == "" {
 		requestID = e.RequestID

@@ -3,8 +3,10 @@ package cph
 import (
 	"errors"
 	"net/http"
+	"net/url"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -64,6 +66,57 @@ func TestNewClientConfigErrors(t *testing.T) {
 	}
 }
 
+// TestNewClientReportsEveryProblem: every invalid option and every missing
+// setting at once, each wrapping its sentinel, one line each; a setting an
+// option refused is not reported missing too.
+func TestNewClientReportsEveryProblem(t *testing.T) {
+	isolateEnv(t)
+	tests := map[string]struct {
+		opts    []Option
+		want    []error
+		notWant []error
+		lines   int
+	}{
+		"invalid options and missing credentials": {
+			opts: []Option{WithRegion("not a region"), WithMaxAttempts(0), WithBackoff(-1, 0), WithUserAgent("a\nb"),
+				WithMaxResponseBytes(0), WithMaxRetryAfter(-1), WithSigningAlgorithm("MD5"), WithIAMEndpoint("ftp://iam")},
+			want:    []error{ErrInvalidEndpoint, ErrInvalidParameter, ErrMissingCredentials},
+			notWant: []error{ErrMissingEndpoint, ErrMissingProjectID},
+			lines:   9,
+		},
+		"invalid endpoint and project ID": {
+			opts:    []Option{WithEndpoint("ftp://x"), WithProjectID("a/b"), WithCredentials(testCreds)},
+			want:    []error{ErrInvalidEndpoint, ErrInvalidProjectID},
+			notWant: []error{ErrMissingEndpoint, ErrMissingProjectID, ErrMissingCredentials},
+			lines:   2,
+		},
+		"invalid option and missing endpoint": {
+			opts:    []Option{WithMaxAttempts(-5), WithProjectID(testProjectID), WithCredentials(testCreds)},
+			want:    []error{ErrInvalidParameter, ErrMissingEndpoint},
+			notWant: []error{ErrInvalidEndpoint},
+			lines:   2,
+		},
+	}
+	for name, tc := range tests {
+		t.Run(name, func(t *testing.T) {
+			c, err := NewClient(tc.opts...)
+			assert.Nil(t, c)
+			require.Error(t, err)
+			for _, want := range tc.want {
+				assert.ErrorIs(t, err, want)
+			}
+			for _, notWant := range tc.notWant {
+				assert.NotErrorIs(t, err, notWant)
+			}
+			lines := strings.Split(err.Error(), "\n")
+			assert.Len(t, lines, tc.lines, err.Error())
+			for _, line := range lines {
+				assert.True(t, strings.HasPrefix(line, "cph: NewClient: "), line)
+			}
+		})
+	}
+}
+
 func TestNewClientEndpoint(t *testing.T) {
 	base := []Option{WithProjectID(testProjectID), WithCredentials(testCreds)}
 	tests := map[string]struct {
@@ -101,8 +154,20 @@ func TestNewClientHTTPClient(t *testing.T) {
 	require.NotNil(t, c.hc.CheckRedirect)
 	assert.True(t, errors.Is(c.hc.CheckRedirect(nil, nil), http.ErrUseLastResponse), "redirects are not followed")
 
-	mine := &http.Client{}
+	jar := &cookieJar{}
+	mine := &http.Client{Transport: &http.Transport{}, Jar: jar, Timeout: time.Second}
 	c, err = NewClient(append(base, WithHTTPClient(mine))...)
 	require.NoError(t, err)
-	assert.Same(t, mine, c.hc, "a caller's client is used as given")
+	assert.Same(t, mine.Transport, c.hc.Transport, "a caller's transport is used")
+	assert.Same(t, jar, c.hc.Jar, "and its cookie jar")
+	assert.Equal(t, time.Second, c.hc.Timeout, "and its timeout")
+	require.NotNil(t, c.hc.CheckRedirect)
+	assert.ErrorIs(t, c.hc.CheckRedirect(nil, nil), http.ErrUseLastResponse, "but its redirect policy is not")
+	assert.Nil(t, mine.CheckRedirect, "the caller's client is left unchanged")
 }
+
+// cookieJar is an http.CookieJar that keeps nothing.
+type cookieJar struct{}
+
+func (*cookieJar) SetCookies(*url.URL, []*http.Cookie) {}
+func (*cookieJar) Cookies(*url.URL) []*http.Cookie     { return nil }

@@ -91,9 +91,11 @@ func (e *missingError) Error() string {
 // Is makes errors.Is(err, ErrMissingCredentials) hold.
 func (e *missingError) Is(target error) bool { return target == ErrMissingCredentials }
 
-// chainProvider asks its providers in order.
+// chainProvider asks its providers in order. They are sealed so that no
+// fmt verb reaches a provider's secrets through reflection (a Credentials
+// value among them, say).
 type chainProvider struct {
-	providers []CredentialsProvider
+	providers sealed[[]CredentialsProvider]
 }
 
 // ChainCredentials returns a provider that asks ps in order and returns the
@@ -105,7 +107,7 @@ type chainProvider struct {
 // each source tried with the variables or file that would have supplied
 // them. Nil providers are skipped.
 func ChainCredentials(ps ...CredentialsProvider) CredentialsProvider {
-	return &chainProvider{providers: append([]CredentialsProvider(nil), ps...)}
+	return &chainProvider{providers: seal(append([]CredentialsProvider(nil), ps...))}
 }
 
 // Retrieve returns the credentials of the first provider that has some.
@@ -116,7 +118,7 @@ func (c *chainProvider) Retrieve(ctx context.Context) (Credentials, error) {
 
 func (c *chainProvider) retrieveSource(ctx context.Context) (source, error) {
 	var tried []string
-	for _, p := range c.providers {
+	for _, p := range c.providers.open() {
 		if p == nil {
 			continue
 		}
@@ -147,7 +149,7 @@ func (c *chainProvider) retrieveSource(ctx context.Context) (source, error) {
 // WithCredentialsProvider finds its credentials: the environment, then the
 // profile file. It never reaches the network.
 func defaultChain() *chainProvider {
-	return &chainProvider{providers: []CredentialsProvider{EnvCredentials(), ProfileCredentials("")}}
+	return ChainCredentials(EnvCredentials(), ProfileCredentials("")).(*chainProvider)
 }
 
 // unprefixed returns err with the leading "cph: " taken off its message and
@@ -163,6 +165,7 @@ func unprefixed(err error) error {
 // authState is how a client signs: fixed credentials (Client.creds) or a
 // provider, the signing scheme, and what project-ID discovery needs.
 type authState struct {
+	creds    Credentials         // the fixed credentials, when provider is nil
 	provider CredentialsProvider // nil when the client has fixed credentials
 	signing  string              // sigv scheme name
 	iam      iamConfig
@@ -174,15 +177,15 @@ type authState struct {
 // touching the network. It returns every problem it finds.
 func (c *Client) configureAuth(cfg *config) []error {
 	var errs []error
-	c.auth.signing = string(cfg.signing)
-	if c.auth.signing == "" {
-		c.auth.signing = string(SigningHMACSHA256)
+	c.auth().signing = string(cfg.signing)
+	if c.auth().signing == "" {
+		c.auth().signing = string(SigningHMACSHA256)
 	}
 
 	var src source
 	switch {
 	case cfg.provider != nil:
-		c.auth.provider = cfg.provider
+		c.auth().provider = cfg.provider
 	case cfg.creds != (Credentials{}):
 		if err := cfg.creds.validate(); err != nil {
 			errs = append(errs, err)
@@ -199,7 +202,7 @@ func (c *Client) configureAuth(cfg *config) []error {
 			if err := s.creds.validate(); err != nil {
 				errs = append(errs, err)
 			}
-			c.creds, src = s.creds, s
+			c.auth().creds, src = s.creds, s
 		}
 	}
 
@@ -220,11 +223,11 @@ func (c *Client) configureAuth(cfg *config) []error {
 	}
 	// No project ID yet: the first call discovers it, which needs a region
 	// and an IAM endpoint (or a provider that may yet bring a project ID).
-	if c.region == "" && c.auth.provider == nil {
+	if c.region == "" && c.auth().provider == nil && !cfg.projectIDRefused && !cfg.endpointRefused {
 		errs = append(errs, fmt.Errorf("%w: set one with WithProjectID or %s, or set a region so that it can be discovered", ErrMissingProjectID, envProjectID))
 	}
-	c.auth.iam.security = cfg.reliability
-	if err := c.auth.iam.configure(cfg.iam, src, c.auth.provider == nil); err != nil {
+	c.auth().iam.security = cfg.reliability
+	if err := c.auth().iam.configure(cfg.iam, src, c.auth().provider == nil); err != nil {
 		errs = append(errs, err)
 	}
 	return errs
@@ -233,10 +236,10 @@ func (c *Client) configureAuth(cfg *config) []error {
 // resolveCredentials returns the credentials that sign the next request:
 // the fixed ones, or what the provider gives now.
 func (c *Client) resolveCredentials(ctx context.Context) (Credentials, error) {
-	if c.auth.provider == nil {
-		return c.creds, nil
+	if c.auth().provider == nil {
+		return c.auth().creds, nil
 	}
-	creds, err := c.auth.provider.Retrieve(ctx)
+	creds, err := c.auth().provider.Retrieve(ctx)
 	if err != nil {
 		return Credentials{}, fmt.Errorf("credentials: %w", unprefixed(err))
 	}

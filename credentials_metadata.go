@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"log/slog"
 	"net"
 	"net/http"
 	"strconv"
@@ -41,6 +42,16 @@ type metadataProvider struct {
 	timeout  time.Duration
 	now      func() time.Time
 
+	// What it fetched, sealed so that no fmt verb reaches the secrets
+	// through reflection.
+	cacheRef sealed[*metadataCache]
+}
+
+// cache returns what the provider keeps between fetches.
+func (p *metadataProvider) cache() *metadataCache { return p.cacheRef.open() }
+
+// metadataCache is what a metadata provider keeps between fetches.
+type metadataCache struct {
 	group flightGroup[Credentials]
 
 	mu        sync.Mutex
@@ -92,8 +103,9 @@ func newMetadataProvider(endpoint string) *metadataProvider {
 			},
 			CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse },
 		},
-		timeout: metadataTimeout,
-		now:     time.Now,
+		timeout:  metadataTimeout,
+		now:      time.Now,
+		cacheRef: seal(&metadataCache{}),
 	}
 }
 
@@ -101,9 +113,9 @@ func newMetadataProvider(endpoint string) *metadataProvider {
 // when there are none yet or they are due for refresh.
 func (p *metadataProvider) Retrieve(ctx context.Context) (Credentials, error) {
 	now := p.now()
-	p.mu.Lock()
-	creds, refreshAt, expires, retryAt := p.creds, p.refreshAt, p.expires, p.retryAt
-	p.mu.Unlock()
+	p.cache().mu.Lock()
+	creds, refreshAt, expires, retryAt := p.cache().creds, p.cache().refreshAt, p.cache().expires, p.cache().retryAt
+	p.cache().mu.Unlock()
 	have := creds.AccessKey != ""
 	if have && now.Before(refreshAt) {
 		return creds, nil
@@ -112,7 +124,7 @@ func (p *metadataProvider) Retrieve(ctx context.Context) (Credentials, error) {
 	if usable && now.Before(retryAt) {
 		return creds, nil
 	}
-	fresh, err := p.group.do(ctx, p.refresh)
+	fresh, err := p.cache().group.do(ctx, p.refresh)
 	switch {
 	case err == nil:
 		return fresh, nil
@@ -127,12 +139,12 @@ func (p *metadataProvider) Retrieve(ctx context.Context) (Credentials, error) {
 // refresh fetches new credentials unless the run before it just did.
 func (p *metadataProvider) refresh(ctx context.Context) (Credentials, error) {
 	now := p.now()
-	p.mu.Lock()
-	if p.creds.AccessKey != "" && now.Before(p.refreshAt) {
-		defer p.mu.Unlock()
-		return p.creds, nil
+	p.cache().mu.Lock()
+	if p.cache().creds.AccessKey != "" && now.Before(p.cache().refreshAt) {
+		defer p.cache().mu.Unlock()
+		return p.cache().creds, nil
 	}
-	p.mu.Unlock()
+	p.cache().mu.Unlock()
 
 	fctx, cancel := context.WithTimeout(ctx, p.timeout)
 	defer cancel()
@@ -141,14 +153,14 @@ func (p *metadataProvider) refresh(ctx context.Context) (Credentials, error) {
 		err = fmt.Errorf("cph: MetadataCredentials: %w", ctx.Err())
 	}
 
-	p.mu.Lock()
-	defer p.mu.Unlock()
+	p.cache().mu.Lock()
+	defer p.cache().mu.Unlock()
 	if err != nil {
-		p.retryAt = now.Add(metadataRetryDelay)
+		p.cache().retryAt = now.Add(metadataRetryDelay)
 		return Credentials{}, err
 	}
 	margin := min(metadataRefreshMargin, expires.Sub(now)/2)
-	p.creds, p.expires, p.refreshAt, p.retryAt = creds, expires, expires.Add(-margin), time.Time{}
+	p.cache().creds, p.cache().expires, p.cache().refreshAt, p.cache().retryAt = creds, expires, expires.Add(-margin), time.Time{}
 	return creds, nil
 }
 
@@ -185,15 +197,15 @@ func (p *metadataProvider) fetch(ctx context.Context) (Credentials, time.Time, e
 // accepts) gives "", and requests go without one.
 func (p *metadataProvider) sessionToken(ctx context.Context, force bool) (string, error) {
 	now := p.now()
-	if !force && p.token != "" && now.Before(p.tokenExpires) {
-		return p.token, nil
+	if !force && p.cache().token != "" && now.Before(p.cache().tokenExpires) {
+		return p.cache().token, nil
 	}
 	status, body, err := p.request(ctx, http.MethodPut, metadataTokenPath, "")
 	switch {
 	case err != nil:
 		return "", err
 	case status == http.StatusNotFound || status == http.StatusMethodNotAllowed || status == http.StatusServiceUnavailable:
-		p.token = ""
+		p.cache().token = ""
 		return "", nil
 	case status != http.StatusOK:
 		return "", fmt.Errorf("cph: MetadataCredentials: PUT %s: status %d", metadataTokenPath, status)
@@ -202,7 +214,7 @@ func (p *metadataProvider) sessionToken(ctx context.Context, force bool) (string
 	if token == "" || !isToken(token, false) {
 		return "", fmt.Errorf("cph: MetadataCredentials: PUT %s: %w: not a session token", metadataTokenPath, ErrInvalidResponse)
 	}
-	p.token, p.tokenExpires = token, now.Add(metadataTokenTTL-metadataRefreshMargin)
+	p.cache().token, p.cache().tokenExpires = token, now.Add(metadataTokenTTL-metadataRefreshMargin)
 	return token, nil
 }
 
@@ -273,3 +285,27 @@ func parseSecurityKey(body []byte, now time.Time) (Credentials, time.Time, error
 	}
 	return creds, expires, nil
 }
+
+// String describes the provider: its endpoint and, once it has fetched,
+// the cached credentials redacted (as Credentials.String redacts them) and
+// their expiry. It never shows the secret key, the security token or the
+// metadata session token.
+func (p *metadataProvider) String() string {
+	p.cache().mu.Lock()
+	creds, expires := p.cache().creds, p.cache().expires
+	p.cache().mu.Unlock()
+	s := "cph.MetadataCredentials{Endpoint:" + strconv.Quote(p.endpoint)
+	if creds.AccessKey != "" {
+		s += ", Credentials:" + creds.String() + ", Expires:" + expires.UTC().Format(time.RFC3339)
+	}
+	return s + "}"
+}
+
+// GoString returns the same redacted text as String, for %#v.
+func (p *metadataProvider) GoString() string { return p.String() }
+
+// Format prints the redacted String under every verb.
+func (p *metadataProvider) Format(f fmt.State, _ rune) { _, _ = f.Write([]byte(p.String())) }
+
+// LogValue makes slog log the provider redacted.
+func (p *metadataProvider) LogValue() slog.Value { return slog.StringValue(p.String()) }

@@ -133,7 +133,7 @@ func TestMetadataCredentialsDefaultAddress(t *testing.T) {
 	// Only looked at: no test ever sends anything to it.
 	assert.Equal(t, "http://169.254.169.254", p.endpoint)
 	assert.Nil(t, p.hc.Transport.(*http.Transport).Proxy, "never through a proxy")
-	assert.Empty(t, p.creds, "making it fetches nothing")
+	assert.Empty(t, p.cache().creds, "making it fetches nothing")
 }
 
 func TestMetadataCredentialsFetchAndCache(t *testing.T) {
@@ -250,7 +250,7 @@ func TestMetadataCredentialsConcurrentCallersShareOneFetch(t *testing.T) {
 			results[i], errs[i] = p.Retrieve(context.Background())
 		}()
 	}
-	require.Eventually(t, func() bool { return p.group.waiting() == callers-1 }, 5*time.Second, time.Millisecond,
+	require.Eventually(t, func() bool { return p.cache().group.waiting() == callers-1 }, 5*time.Second, time.Millisecond,
 		"all but one caller wait for the fetch in flight")
 	openGate()
 	wg.Wait()
@@ -283,7 +283,7 @@ func TestMetadataCredentialsWaiterCancelled(t *testing.T) {
 		_, err := p.Retrieve(ctx)
 		waiter <- err
 	}()
-	require.Eventually(t, func() bool { return p.group.waiting() == 1 }, 5*time.Second, time.Millisecond)
+	require.Eventually(t, func() bool { return p.cache().group.waiting() == 1 }, 5*time.Second, time.Millisecond)
 	cancel()
 	err := <-waiter
 	assert.ErrorIs(t, err, context.Canceled)

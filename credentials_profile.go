@@ -26,7 +26,7 @@ type profileProvider struct {
 	path string // "" = the default path
 
 	mu     sync.Mutex
-	cached *source
+	cached sealed[*source] // sealed: fmt must not reach the secrets
 }
 
 // ProfileCredentials returns a provider that reads the credentials from the
@@ -62,8 +62,8 @@ func (p *profileProvider) Retrieve(ctx context.Context) (Credentials, error) {
 func (p *profileProvider) retrieveSource(context.Context) (source, error) {
 	p.mu.Lock()
 	defer p.mu.Unlock()
-	if p.cached != nil {
-		return *p.cached, nil
+	if cached := p.cached.open(); cached != nil {
+		return *cached, nil
 	}
 	path, err := p.resolvePath()
 	if err != nil {
@@ -73,7 +73,7 @@ func (p *profileProvider) retrieveSource(context.Context) (source, error) {
 	if err != nil {
 		return source{}, err
 	}
-	p.cached = &s
+	p.cached = seal(&s)
 	return s, nil
 }
 

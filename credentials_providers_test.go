@@ -227,8 +227,8 @@ func TestDefaultChain(t *testing.T) {
 			setEnv(t, tc.env, tc.profile)
 			c, err := NewClient(append([]Option{WithRegion(fakeRegion)}, tc.opts...)...)
 			require.NoError(t, err)
-			assert.Equal(t, tc.wantCreds, c.creds)
-			assert.Nil(t, c.auth.provider, "the default chain is read once, when the client is made")
+			assert.Equal(t, tc.wantCreds, c.auth().creds)
+			assert.Nil(t, c.auth().provider, "the default chain is read once, when the client is made")
 			assert.Equal(t, tc.wantProject, c.ProjectID())
 		})
 	}
@@ -304,13 +304,13 @@ func TestCredentialsOptionsLastWins(t *testing.T) {
 
 	c, err := NewClient(WithRegion(fakeRegion), WithProjectID(fakeProjectID), WithCredentials(other), WithCredentialsProvider(p))
 	require.NoError(t, err)
-	assert.Same(t, p, c.auth.provider)
+	assert.Same(t, p, c.auth().provider)
 	assert.Equal(t, int32(0), p.calls.Load(), "NewClient does not ask the provider")
 
 	c, err = NewClient(WithRegion(fakeRegion), WithProjectID(fakeProjectID), WithCredentialsProvider(p), WithCredentials(other))
 	require.NoError(t, err)
-	assert.Nil(t, c.auth.provider)
-	assert.Equal(t, other, c.creds)
+	assert.Nil(t, c.auth().provider)
+	assert.Equal(t, other, c.auth().creds)
 
 	_, err = NewClient(WithRegion(fakeRegion), WithProjectID(fakeProjectID), WithCredentialsProvider(nil))
 	assert.ErrorIs(t, err, ErrMissingCredentials, "a nil provider means the default chain")

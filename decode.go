@@ -24,7 +24,7 @@ type listPhoneImagesBody struct {
 // alias body, so body may go back to its pool afterwards.
 func decodeListPhoneImages(body []byte) (*ListPhoneImagesOutput, error) {
 	if i := skipWS(body, 0); i == len(body) || body[i] != '{' {
-		return nil, fmt.Errorf("%w: body is not a JSON object (body starts %q)", ErrInvalidResponse, snippet(body[:min(len(body), 64)]))
+		return nil, &decodeError{err: fmt.Errorf("%w: body is not a JSON object", ErrInvalidResponse)}
 	}
 	d := decoderPool.Get().(*docDecoder)
 	out, err := d.decode(body)
@@ -34,10 +34,26 @@ func decodeListPhoneImages(body []byte) (*ListPhoneImagesOutput, error) {
 		out, err = decodeListPhoneImagesStd(body)
 	}
 	if err != nil {
-		return nil, fmt.Errorf("%w: decode body: %w (body starts %q)", ErrInvalidResponse, err, snippet(body[:min(len(body), 64)]))
+		requestID := ""
+		var de *decodeError
+		if errors.As(err, &de) {
+			requestID, err = de.requestID, de.err
+		}
+		return nil, &decodeError{requestID: requestID, err: fmt.Errorf("%w: decode body: %w", ErrInvalidResponse, err)}
 	}
 	return out, nil
 }
+
+// decodeError is a body that could not be decoded, with the request_id
+// that decoding read before it failed, if any. Its message does not quote
+// the body: the caller, which knows the secrets to redact, does.
+type decodeError struct {
+	requestID string
+	err       error
+}
+
+func (e *decodeError) Error() string { return e.err.Error() }
+func (e *decodeError) Unwrap() error { return e.err }
 
 // decodeListPhoneImagesStd decodes body with encoding/json. The fast
 // decoder hands over to it for a document that repeats a non-empty
@@ -46,7 +62,7 @@ func decodeListPhoneImages(body []byte) (*ListPhoneImagesOutput, error) {
 func decodeListPhoneImagesStd(body []byte) (*ListPhoneImagesOutput, error) {
 	var b listPhoneImagesBody
 	if err := json.Unmarshal(body, &b); err != nil {
-		return nil, err
+		return nil, &decodeError{requestID: b.RequestID, err: err}
 	}
 	if b.PhoneImages == nil {
 		b.PhoneImages = []PhoneImage{}
@@ -146,10 +162,10 @@ func (d *docDecoder) decode(data []byte) (*ListPhoneImagesOutput, error) {
 		}
 	}
 	if err != nil {
-		return nil, err
+		return nil, &decodeError{requestID: requestID, err: err}
 	}
 	if d.pos = skipWS(d.data, d.pos); d.pos < len(d.data) {
-		return nil, errAt(d.data, d.pos, "after top-level value")
+		return nil, &decodeError{requestID: requestID, err: errAt(d.data, d.pos, "after top-level value")}
 	}
 	images := d.images
 	if images == nil {

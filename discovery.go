@@ -3,6 +3,7 @@ package cph
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"net/http"
 	"net/url"
@@ -110,10 +111,10 @@ func (c *Client) resolveProjectID(ctx context.Context) (string, error) {
 	if c.projectID != "" {
 		return c.projectID, nil
 	}
-	if id := c.auth.disc.projectID(); id != "" {
+	if id := c.auth().disc.projectID(); id != "" {
 		return id, nil
 	}
-	return c.auth.disc.group.do(ctx, c.discoverProjectID)
+	return c.auth().disc.group.do(ctx, c.discoverProjectID)
 }
 
 // discoverProjectID finds the project ID once: from the provider's source
@@ -124,12 +125,12 @@ func (c *Client) resolveProjectID(ctx context.Context) (string, error) {
 // signed like any call, without a project ID header. It keeps what it
 // found; a failure is not kept, so the next call asks again.
 func (c *Client) discoverProjectID(ctx context.Context) (string, error) {
-	if id := c.auth.disc.projectID(); id != "" {
+	if id := c.auth().disc.projectID(); id != "" {
 		return id, nil // found by the run that just ended
 	}
-	src := source{creds: c.creds}
-	if c.auth.provider != nil {
-		s, err := retrieveSource(ctx, c.auth.provider)
+	src := source{creds: c.auth().creds}
+	if c.auth().provider != nil {
+		s, err := retrieveSource(ctx, c.auth().provider)
 		if err != nil {
 			return "", fmt.Errorf("credentials: %w", unprefixed(err))
 		}
@@ -140,7 +141,7 @@ func (c *Client) discoverProjectID(ctx context.Context) (string, error) {
 			if !isProjectID(s.projectID) {
 				return "", fmt.Errorf("%w: %s has characters a project ID cannot have", ErrInvalidProjectID, s.projectIDFrom)
 			}
-			c.auth.disc.id.Store(&s.projectID)
+			c.auth().disc.id.Store(&s.projectID)
 			return s.projectID, nil
 		}
 		src = s
@@ -148,7 +149,7 @@ func (c *Client) discoverProjectID(ctx context.Context) (string, error) {
 	if c.region == "" {
 		return "", fmt.Errorf("%w: set one with WithProjectID or %s, or set a region so that it can be discovered", ErrMissingProjectID, envProjectID)
 	}
-	iam, err := c.auth.iam.endpoint(c.region, src)
+	iam, err := c.auth().iam.endpoint(c.region, src)
 	if err != nil {
 		return "", fmt.Errorf("discover project ID: %w", err)
 	}
@@ -160,11 +161,16 @@ func (c *Client) discoverProjectID(ctx context.Context) (string, error) {
 		return "", fmt.Errorf("discover project ID: %w", unprefixed(err))
 	}
 	id, err := pickProject(resp.body, c.region) // copies what it keeps
+	if errors.Is(err, ErrInvalidResponse) {
+		err = unprefixed(resp.invalid(opKeystoneListProjects, err))
+	} else if err != nil {
+		err = redactError(err, resp.secrets[:]) // it quotes project names
+	}
 	releaseBody(resp.body)
 	if err != nil {
 		return "", fmt.Errorf("discover project ID: %w", err)
 	}
-	c.auth.disc.id.Store(&id)
+	c.auth().disc.id.Store(&id)
 	return id, nil
 }
 
@@ -183,7 +189,7 @@ type projectsBody struct {
 func pickProject(body []byte, region string) (string, error) {
 	var b projectsBody
 	if err := json.Unmarshal(body, &b); err != nil || b.Projects == nil {
-		return "", fmt.Errorf("%w: IAM's answer is not a project list (body starts %q)", ErrInvalidResponse, snippet(body[:min(len(body), 64)]))
+		return "", fmt.Errorf("%w: IAM's answer is not a project list", ErrInvalidResponse)
 	}
 	var ids, others []string
 	for _, p := range *b.Projects {

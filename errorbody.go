@@ -130,6 +130,9 @@ func isTagName(s, elem string) bool {
 // the ends and cuts the result to at most max bytes on a rune boundary,
 // adding "…" when it cut.
 func clean(s string, max int) string {
+	if len(s) <= max && isCleanASCII(s) {
+		return s // the common case: nothing to fold, nothing to cut
+	}
 	var b strings.Builder
 	space := false
 	for _, r := range s {
@@ -151,4 +154,22 @@ func clean(s string, max int) string {
 		b.WriteRune(r)
 	}
 	return b.String()
+}
+
+// isCleanASCII reports whether clean would return s unchanged: printable
+// ASCII, spaces only single and between other characters.
+func isCleanASCII(s string) bool {
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if c == ' ' {
+			if i == 0 || i == len(s)-1 || s[i-1] == ' ' {
+				return false
+			}
+			continue
+		}
+		if c < 0x21 || c > 0x7e {
+			return false
+		}
+	}
+	return true
 }

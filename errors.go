@@ -5,6 +5,7 @@ import (
 	"net/http"
 	"strconv"
 	"strings"
+	"time"
 )
 
 // Sentinel errors. The library never returns them bare: it wraps them in an
@@ -49,6 +50,12 @@ type APIError struct {
 	Message    string // the service's message, or a trimmed snippet of a non-JSON body
 	RequestID  string // the body's request_id, else the X-Request-Id header
 	Attempts   int    // how many requests the call sent, retries included
+
+	// RetryAfter is the wait the service asked for with a Retry-After
+	// header (seconds, or an HTTP date counted from when the answer came),
+	// or 0 when it asked for none. A value too large to read is the
+	// longest Duration.
+	RetryAfter time.Duration
 }
 
 // Error returns "cph: ListPhoneImages: 400 CPS.0005: <message> (request id r1)".
@@ -80,6 +87,55 @@ func (e *APIError) Error() string {
 		b.WriteByte(')')
 	}
 	return b.String()
+}
+
+// InvalidResponseError is a 2xx answer whose body is not the documented
+// document, so the call could not use it. Reach it with errors.As; it
+// wraps ErrInvalidResponse and Err, so errors.Is(err, ErrInvalidResponse)
+// holds too.
+type InvalidResponseError struct {
+	Operation  string // "ListPhoneImages"
+	StatusCode int    // the answer's status, such as 200
+	RequestID  string // the body's request_id if decoding read it, else the X-Request-Id header
+	BodyStart  string // the first bytes of the body, cleaned, with every secret redacted
+	Attempts   int    // how many requests the call sent, retries included
+	Err        error  // what is wrong with the body
+}
+
+// Error returns "cph: ListPhoneImages: invalid response: <what is wrong>
+// (body starts "...") (request id r1)". Parts the answer did not have are
+// left out.
+func (e *InvalidResponseError) Error() string {
+	var b strings.Builder
+	b.WriteString("cph: ")
+	if e.Operation != "" {
+		b.WriteString(e.Operation)
+		b.WriteString(": ")
+	}
+	if e.Err != nil {
+		b.WriteString(e.Err.Error())
+	} else {
+		b.WriteString(ErrInvalidResponse.Error())
+	}
+	if e.BodyStart != "" {
+		b.WriteString(" (body starts ")
+		b.WriteString(strconv.Quote(e.BodyStart))
+		b.WriteByte(')')
+	}
+	if e.RequestID != "" {
+		b.WriteString(" (request id ")
+		b.WriteString(e.RequestID)
+		b.WriteByte(')')
+	}
+	return b.String()
+}
+
+// Unwrap returns ErrInvalidResponse and Err, for errors.Is and errors.As.
+func (e *InvalidResponseError) Unwrap() []error {
+	if e.Err == nil {
+		return []error{ErrInvalidResponse}
+	}
+	return []error{ErrInvalidResponse, e.Err}
 }
 
 // asAPIError finds an *APIError in err's chain.

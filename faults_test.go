@@ -235,10 +235,11 @@ func TestTrustedTLSServer(t *testing.T) {
 }
 
 // TestRetryAfterPastDeadline: when the service's Retry-After would pass the
-// context's deadline, the call returns the last error at once.
+// context's deadline, the call returns at once, with an error that is both
+// the last *APIError and context.DeadlineExceeded, and says why.
 func TestRetryAfterPastDeadline(t *testing.T) {
 	s := newFaultServer(t, always(status(429, `{"error_code":"APIGW.0308","error_msg":"throttled"}`, "Retry-After", "3600")), false)
-	c := newFaultClient(t, s.URL, WithBackoff(time.Millisecond, 2*time.Hour))
+	c := newFaultClient(t, s.URL, WithBackoff(time.Millisecond, 2*time.Hour), WithMaxRetryAfter(2*time.Hour))
 	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
 	defer cancel()
 
@@ -248,30 +249,44 @@ func TestRetryAfterPastDeadline(t *testing.T) {
 	require.ErrorAs(t, err, &apiErr)
 	assert.True(t, IsThrottled(err))
 	assert.Equal(t, 1, apiErr.Attempts)
-	assert.NotErrorIs(t, err, context.DeadlineExceeded)
+	assert.Equal(t, time.Hour, apiErr.RetryAfter)
+	assert.ErrorIs(t, err, context.DeadlineExceeded)
+	assert.Contains(t, err.Error(), "cph: ListPhoneImages: 429 APIGW.0308: throttled (request id req-1); not retried: the next attempt, 1h0m0s from now, would come after the context's deadline")
 	assert.NoError(t, ctx.Err(), "returned before the deadline")
 	assert.Equal(t, 1, int(s.requests.Load()))
 }
 
-// TestBackoffPastDeadline: the same for the client's own backoff.
+// TestBackoffPastDeadline: the same for the client's own backoff, and for
+// an error without an answer.
 func TestBackoffPastDeadline(t *testing.T) {
-	s := newFaultServer(t, always(status(503, "")), false)
-	c := newFaultClient(t, s.URL, WithBackoff(time.Hour, time.Hour))
-	c.rand = func(n int64) int64 { return n - 1 }
-	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
-	defer cancel()
+	for name, h := range map[string]faultHandler{"503": status(503, ""), "reset": resetConn} {
+		t.Run(name, func(t *testing.T) {
+			s := newFaultServer(t, always(h), false)
+			c := newFaultClient(t, s.URL, WithBackoff(time.Hour, time.Hour))
+			c.rand = func(n int64) int64 { return n - 1 }
+			ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+			defer cancel()
 
-	_, err := c.ListPhoneImages(ctx)
+			_, err := c.ListPhoneImages(ctx)
 
-	var apiErr *APIError
-	require.ErrorAs(t, err, &apiErr)
-	assert.Equal(t, 503, apiErr.StatusCode)
-	assert.NoError(t, ctx.Err(), "returned before the deadline")
-	assert.Equal(t, 1, int(s.requests.Load()))
+			assert.ErrorIs(t, err, context.DeadlineExceeded)
+			assert.Contains(t, err.Error(), "would come after the context's deadline")
+			if name == "503" {
+				var apiErr *APIError
+				require.ErrorAs(t, err, &apiErr)
+				assert.Equal(t, 503, apiErr.StatusCode)
+			} else {
+				assert.True(t, errors.Is(err, syscall.ECONNRESET), err.Error())
+			}
+			assert.NoError(t, ctx.Err(), "returned before the deadline")
+			assert.Equal(t, 1, int(s.requests.Load()))
+		})
+	}
 }
 
 // TestCancelDuringBackoff cancels the context while the client waits an
-// hour to retry: the call returns at once with the context's error.
+// hour to retry: the call returns at once with an error that is both the
+// context's error and the last *APIError.
 func TestCancelDuringBackoff(t *testing.T) {
 	s := newFaultServer(t, always(status(503, "")), false)
 	ctx, cancel := context.WithCancel(context.Background())
@@ -284,6 +299,10 @@ func TestCancelDuringBackoff(t *testing.T) {
 
 	require.Error(t, err)
 	assert.ErrorIs(t, err, context.Canceled)
+	var apiErr *APIError
+	require.ErrorAs(t, err, &apiErr, "the last answer is kept")
+	assert.Equal(t, 503, apiErr.StatusCode)
+	assert.Equal(t, 1, apiErr.Attempts)
 	assert.Contains(t, err.Error(), "cph: ListPhoneImages: context canceled while waiting to retry after 1 attempt; last error: cph: ListPhoneImages: 503")
 	assert.Len(t, h.at(slog.LevelWarn), 1, "retry warnings")
 	assert.Equal(t, 1, int(s.requests.Load()))

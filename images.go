@@ -58,8 +58,10 @@ func applyListOptions(opts []ListOption) listParams {
 //
 // GET /v1/{project_id}/cloud-phone/phone-images
 //
-// A non-2xx answer is an *APIError; cancellation or a deadline of ctx
-// returns an error wrapping ctx.Err().
+// A non-2xx answer is an *APIError; a 2xx answer whose body is not the
+// documented document is an *InvalidResponseError (wrapping
+// ErrInvalidResponse); cancellation or a deadline of ctx returns an error
+// wrapping ctx.Err().
 func (c *Client) ListPhoneImages(ctx context.Context, opts ...ListOption) (*ListPhoneImagesOutput, error) {
 	var p listParams
 	if len(opts) > 0 {
@@ -73,13 +75,13 @@ func (c *Client) ListPhoneImages(ctx context.Context, opts ...ListOption) (*List
 		return nil, err
 	}
 	out, err := decodeListPhoneImages(resp.body)
-	releaseBody(resp.body)
 	if err != nil {
-		return nil, fmt.Errorf("cph: %s: %w", opListPhoneImages, err)
+		err = resp.invalid(opListPhoneImages, err)
+		releaseBody(resp.body)
+		return nil, err
 	}
-	if out.RequestID == "" {
-		out.RequestID = resp.header.Get("X-Request-Id")
-	}
+	releaseBody(resp.body)
+	out.RequestID = resp.requestID(out.RequestID)
 	return out, nil
 }
 

@@ -11,9 +11,10 @@ import (
 
 // Defaults of the reliability options.
 const (
-	defaultMaxAttempts = 3
-	defaultBackoffBase = 200 * time.Millisecond
-	defaultBackoffMax  = 20 * time.Second
+	defaultMaxAttempts   = 3
+	defaultBackoffBase   = 200 * time.Millisecond
+	defaultBackoffMax    = 20 * time.Second
+	defaultMaxRetryAfter = time.Minute
 )
 
 // reliability is what the reliability options set; the zero value means
@@ -23,6 +24,8 @@ type reliability struct {
 	backoffBase       time.Duration
 	backoffMax        time.Duration
 	backoffSet        bool
+	maxRetryAfter     time.Duration
+	maxRetryAfterSet  bool
 	maxBodyBytes      int64
 	allowInsecureHTTP bool
 }
@@ -43,8 +46,8 @@ func WithMaxAttempts(n int) Option {
 // WithBackoff sets the waits between attempts: before retry i (from 0) the
 // client waits a random time in [0, min(max, base·2^i)) ("full jitter").
 // The defaults are 200 ms and 20 s. A Retry-After of the service is waited
-// out instead, unless it is longer than max: then the call returns its
-// error at once. Negative durations, or max below base, are an error
+// out instead, up to WithMaxRetryAfter's limit, whatever max is: max caps
+// the client's own jitter, not the service's request. Negative durations, or max below base, are an error
 // wrapping ErrInvalidParameter; zero for both retries without waiting.
 func WithBackoff(base, max time.Duration) Option {
 	return func(c *config) error {
@@ -53,6 +56,25 @@ func WithBackoff(base, max time.Duration) Option {
 		}
 		c.reliability.backoffBase, c.reliability.backoffMax = base, max
 		c.reliability.backoffSet = true
+		return nil
+	}
+}
+
+// WithMaxRetryAfter sets the longest wait the client takes when the service
+// asks for one with Retry-After, 60 s by default. A Retry-After up to d is
+// waited out instead of the backoff, but never past the context's
+// deadline: if the wait would end after it, the call returns at once, with
+// an error that wraps both the last *APIError and
+// context.DeadlineExceeded. A Retry-After longer than d (or too large to
+// read) makes the call return at once with the last *APIError, whose
+// RetryAfter says what the service asked for. 0 means a Retry-After is
+// never waited out; a negative d is an error wrapping ErrInvalidParameter.
+func WithMaxRetryAfter(d time.Duration) Option {
+	return func(c *config) error {
+		if d < 0 {
+			return fmt.Errorf("%w: max Retry-After %v is negative", ErrInvalidParameter, d)
+		}
+		c.reliability.maxRetryAfter, c.reliability.maxRetryAfterSet = d, true
 		return nil
 	}
 }
@@ -94,6 +116,10 @@ func (c *Client) applyReliability(r reliability) {
 	c.backoffBase, c.backoffMax = defaultBackoffBase, defaultBackoffMax
 	if r.backoffSet {
 		c.backoffBase, c.backoffMax = r.backoffBase, r.backoffMax
+	}
+	c.maxRetryAfter = defaultMaxRetryAfter
+	if r.maxRetryAfterSet {
+		c.maxRetryAfter = r.maxRetryAfter
 	}
 	if r.maxBodyBytes > 0 {
 		c.maxBodyBytes = r.maxBodyBytes

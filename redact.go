@@ -1,11 +1,25 @@
 package cph
 
-import "strings"
+import (
+	"strings"
+	"unicode/utf8"
+)
 
-// redact replaces every non-empty secret in s by "[REDACTED]".
+// minRedactLen is the length from which a secret is redacted wherever it
+// occurs. Huawei Cloud issues nothing shorter: secret keys have 40
+// characters, security tokens hundreds, signatures 64 hex digits (access
+// keys, 20 characters, are not secret). A shorter value cannot be a real
+// credential, and looking for it would mangle messages: with the secret
+// key "b", "busy" would read "[REDACTED]usy". So shorter values are left
+// alone, and a message is never changed except where a real credential
+// stood.
+const minRedactLen = 16
+
+// redact replaces every secret of at least minRedactLen bytes in s by
+// "[REDACTED]".
 func redact(s string, secrets []string) string {
 	for _, secret := range secrets {
-		if secret != "" && strings.Contains(s, secret) {
+		if len(secret) >= minRedactLen && strings.Contains(s, secret) {
 			s = strings.ReplaceAll(s, secret, redacted)
 		}
 	}
@@ -13,8 +27,8 @@ func redact(s string, secrets []string) string {
 }
 
 // redactCut is redact for a text that may have been cut short (ending in
-// "…"): a start of a secret, of at least 4 bytes, right before the cut is
-// redacted too.
+// "…"): a start of a secret (of at least minRedactLen bytes), of at least
+// 4 bytes, right before the cut is redacted too.
 func redactCut(s string, secrets []string) string {
 	s = redact(s, secrets)
 	head, cut := strings.CutSuffix(s, "…")
@@ -22,6 +36,9 @@ func redactCut(s string, secrets []string) string {
 		return s
 	}
 	for _, secret := range secrets {
+		if len(secret) < minRedactLen {
+			continue
+		}
 		for k := len(secret) - 1; k >= 4; k-- {
 			if strings.HasSuffix(head, secret[:k]) {
 				head = head[:len(head)-k] + redacted
@@ -42,12 +59,50 @@ type redactedError struct {
 func (e *redactedError) Error() string { return e.msg }
 func (e *redactedError) Unwrap() error { return e.err }
 
-// redactError returns err unchanged when its message holds no secret, and
-// otherwise an error with the same chain whose message is redacted.
+// maxErrorText is the longest message redactError lets through: net/http
+// quotes a malformed header line whole, and a header may be 1 MiB.
+const maxErrorText = 1 << 10
+
+// redactError returns err unchanged when its message holds no secret and
+// is at most maxErrorText bytes, and otherwise an error with the same chain
+// whose message is redacted and cut to that length.
 func redactError(err error, secrets []string) error {
 	msg := err.Error()
-	if r := redact(msg, secrets); r != msg {
+	r := redact(msg, secrets)
+	if len(r) > maxErrorText {
+		cut := maxErrorText
+		for cut > 0 && !utf8.RuneStart(r[cut]) {
+			cut--
+		}
+		r = redactCut(r[:cut]+"…", secrets)
+	}
+	if r != msg {
 		return &redactedError{msg: r, err: err}
 	}
 	return err
+}
+
+// Caps of the texts an answer gives that the client quotes.
+const (
+	maxRequestID = 128 // a request ID, from the body or the X-Request-Id header
+	maxBodyStart = 64  // the start of a body that is not the documented document
+)
+
+// cleanQuote makes s, a text from an answer, safe to show: every secret
+// redacted, white space and control characters folded, cut to max bytes
+// (with "…"), and a secret's start before the cut redacted too.
+func cleanQuote(s string, max int, secrets []string) string {
+	return redactCut(clean(redact(s, secrets), max), secrets)
+}
+
+// bodyStart is the first bytes of body, as an error may quote them:
+// cleaned, cut to maxBodyStart bytes and redacted. It redacts a window
+// long enough to hold any secret that starts within what is shown, so
+// that a secret cut by the window is not shown in part.
+func bodyStart(body []byte, secrets []string) string {
+	window := maxBodyStart
+	for _, s := range secrets {
+		window = max(window, maxBodyStart+len(s))
+	}
+	return cleanQuote(snippet(body[:min(len(body), window)]), maxBodyStart, secrets)
 }

@@ -94,18 +94,21 @@ func (c *Client) backoff(i int) time.Duration {
 }
 
 // retryAfter reads a Retry-After header, in seconds or as an HTTP date
-// (relative to now), as a wait of at least 0.
+// (relative to now, when the answer came), as a wait of at least 0. A
+// number of seconds too large to read is the longest Duration: the
+// service asked for a long wait, not for none.
 func retryAfter(h http.Header, now time.Time) (time.Duration, bool) {
 	v := strings.TrimSpace(h.Get("Retry-After"))
 	if v == "" {
 		return 0, false
 	}
-	if secs, err := strconv.ParseInt(v, 10, 64); err == nil {
-		if secs < 0 {
-			return 0, false
-		}
+	if isDigits(v) {
 		const maxSecs = int64(1<<63-1) / int64(time.Second)
-		return time.Duration(min(secs, maxSecs)) * time.Second, true
+		secs, err := strconv.ParseInt(v, 10, 64)
+		if err != nil || secs > maxSecs { // only a range error is possible
+			return time.Duration(1<<63 - 1), true
+		}
+		return time.Duration(secs) * time.Second, true
 	}
 	t, err := http.ParseTime(v)
 	if err != nil {
@@ -114,15 +117,26 @@ func retryAfter(h http.Header, now time.Time) (time.Duration, bool) {
 	return max(t.Sub(now), 0), true
 }
 
-// retryWait returns how long to wait before retry i (from 0) after an
-// answer with headers h: the service's Retry-After if it sent one, else the
-// jittered backoff. ok is false when the service asks for a longer wait
-// than the client's maximum backoff.
-func (c *Client) retryWait(i int, h http.Header) (wait time.Duration, ok bool) {
-	if d, has := retryAfter(h, time.Now()); has {
-		return d, d <= c.backoffMax
+// isDigits reports whether s is one or more ASCII digits.
+func isDigits(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] < '0' || s[i] > '9' {
+			return false
+		}
 	}
-	return c.backoff(i), true
+	return s != ""
+}
+
+// retryWait returns how long to wait before retry i (from 0) after the
+// failed attempt r: the service's Retry-After if it sent one (counted from
+// when the answer came), else the jittered backoff. tooLong is true when
+// the service asks for a longer wait than the client's maximum
+// (WithMaxRetryAfter).
+func (c *Client) retryWait(i int, r result) (wait time.Duration, tooLong bool) {
+	if d, has := retryAfter(r.header, r.received); has {
+		return d, d > c.maxRetryAfter
+	}
+	return c.backoff(i), false
 }
 
 // sleepCtx waits for d, or until ctx is done, and then returns ctx.Err().

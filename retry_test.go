@@ -74,7 +74,9 @@ func TestRetryAfter(t *testing.T) {
 		"negative":         {value: "-1", wantOK: false},
 		"garbage":          {value: "soon", wantOK: false},
 		"fraction":         {value: "1.5", wantOK: false},
-		"huge":             {value: "99999999999999999", want: time.Duration(1<<63-1) / time.Second * time.Second, wantOK: true},
+		"huge":             {value: "99999999999999999", want: time.Duration(1<<63 - 1), wantOK: true},
+		"past int64":       {value: "99999999999999999999999", want: time.Duration(1<<63 - 1), wantOK: true},
+		"plus sign":        {value: "+5", wantOK: false},
 		"HTTP date ahead":  {value: now.Add(90 * time.Second).Format(http.TimeFormat), want: 90 * time.Second, wantOK: true},
 		"HTTP date passed": {value: now.Add(-time.Hour).Format(http.TimeFormat), want: 0, wantOK: true},
 		"RFC 850 date":     {value: now.Add(time.Minute).Format(time.RFC850), want: time.Minute, wantOK: true},
@@ -93,7 +95,7 @@ func TestRetryAfter(t *testing.T) {
 }
 
 func TestRetryWait(t *testing.T) {
-	c := &Client{backoffBase: time.Second, backoffMax: 10 * time.Second, rand: func(n int64) int64 { return n / 2 }}
+	c := &Client{backoffBase: time.Second, backoffMax: 10 * time.Second, maxRetryAfter: 10 * time.Second, rand: func(n int64) int64 { return n / 2 }}
 	tests := map[string]struct {
 		retryAfter string
 		i          int
@@ -112,8 +114,8 @@ func TestRetryWait(t *testing.T) {
 			if tc.retryAfter != "" {
 				h.Set("Retry-After", tc.retryAfter)
 			}
-			got, ok := c.retryWait(tc.i, h)
-			assert.Equal(t, tc.wantOK, ok)
+			got, tooLong := c.retryWait(tc.i, result{header: h, received: time.Now()})
+			assert.Equal(t, tc.wantOK, !tooLong)
 			assert.Equal(t, tc.want, got)
 		})
 	}

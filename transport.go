@@ -30,9 +30,7 @@ func newHTTPClient() *http.Client {
 		IdleConnTimeout:        90 * time.Second,
 	}
 	return &http.Client{
-		Transport: tr,
-		CheckRedirect: func(*http.Request, []*http.Request) error {
-			return http.ErrUseLastResponse
-		},
+		Transport:     tr,
+		CheckRedirect: refuseRedirect,
 	}
 }
