@@ -17,7 +17,11 @@ import (
 //
 // Credentials never print their secrets: under every fmt verb, as an slog
 // value and as JSON the secret key and token are replaced by "[REDACTED]"
-// and the access key is masked.
+// and the access key is masked. (fmt prints an unexported field of a struct
+// by reflection, without calling its methods, so Credentials in an
+// unexported field of your own struct print in clear: keep them in an
+// exported field or out of what you print. A Client and this package's
+// providers keep theirs where fmt cannot reach.)
 type Credentials struct {
 	AccessKey     string
 	SecretKey     string

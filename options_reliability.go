@@ -67,8 +67,9 @@ func WithBackoff(base, max time.Duration) Option {
 // an error that wraps both the last *APIError and
 // context.DeadlineExceeded. A Retry-After longer than d (or too large to
 // read) makes the call return at once with the last *APIError, whose
-// RetryAfter says what the service asked for. 0 means a Retry-After is
-// never waited out; a negative d is an error wrapping ErrInvalidParameter.
+// RetryAfter says what the service asked for. With 0, only a Retry-After
+// of 0 is followed (at once); a negative d is an error wrapping
+// ErrInvalidParameter.
 func WithMaxRetryAfter(d time.Duration) Option {
 	return func(c *config) error {
 		if d < 0 {
