@@ -46,12 +46,19 @@ type profileProvider struct {
 // The file is path, or with "" the file named by
 // HUAWEICLOUD_SDK_CREDENTIALS_FILE, else ~/.huaweicloud/credentials. It is
 // read on the first Retrieve that finds credentials in it, and kept: make a
-// new provider to read it again. Nothing is ever written. A missing file,
-// section or key gives an error wrapping ErrMissingCredentials that names
-// the file; an unreadable or malformed file gives another error. Anything
-// but a regular file (a symbolic link to one will do) is refused with an
-// error wrapping ErrInvalidCredentials, without being read, so that a
-// named pipe never blocks.
+// new provider to read it again. Nothing is ever written.
+//
+// A missing file, or a [basic] section with neither ak nor sk, means there
+// is nothing here: the error wraps ErrMissingCredentials and names the
+// file, and ChainCredentials moves on. A file that is there but broken
+// gives an error wrapping ErrInvalidCredentials that names the file, and
+// stops a chain: a file with no [basic] section, a [basic] section with ak
+// but no sk or sk but no ak, a line of the section that is not
+// "key = value", a file larger than 1 MiB, or anything but a regular file
+// (a symbolic link to one will do): a named pipe, a directory, a device or
+// a socket is refused without being read, so that it never blocks. A file
+// that cannot be read for another reason gives an error that stops a chain
+// too.
 func ProfileCredentials(path string) CredentialsProvider {
 	return &profileProvider{path: path}
 }
@@ -160,13 +167,13 @@ func readProfile(path string) (source, error) {
 	ak, sk := keys["ak"], keys["sk"]
 	switch {
 	case !found:
-		return missing("it has no [" + profileSection + "] section")
+		return invalid("%s has no [%s] section, where ak and sk go", path, profileSection)
 	case ak == "" && sk == "":
 		return missing("its [" + profileSection + "] section has no ak and sk")
 	case ak == "":
-		return missing("its [" + profileSection + "] section has sk but no ak")
+		return invalid("%s: its [%s] section has sk but no ak", path, profileSection)
 	case sk == "":
-		return missing("its [" + profileSection + "] section has ak but no sk")
+		return invalid("%s: its [%s] section has ak but no sk", path, profileSection)
 	}
 	return source{
 		creds:         Credentials{AccessKey: ak, SecretKey: sk, SecurityToken: keys["security_token"]},
