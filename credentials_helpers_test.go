@@ -56,16 +56,22 @@ func setEnv(t *testing.T, env map[string]string, profile string) {
 }
 
 // isolateProcessEnv takes the HUAWEICLOUD_SDK_ variables of the machine
-// out of the test process and points the profile file at an empty file, so
-// that a client made without credentials finds none, wherever the tests
-// run. Tests that set variables use t.Setenv on top of it.
+// out of the test process and points the profile file at a path under
+// testdata/ that does not exist (not at os.DevNull, which is no regular
+// file and would be refused), so that a client made without credentials
+// finds none, wherever the tests run. Tests that set variables use
+// t.Setenv on top of it.
 func isolateProcessEnv() {
 	for _, kv := range os.Environ() {
 		if name, _, _ := strings.Cut(kv, "="); strings.HasPrefix(name, "HUAWEICLOUD_SDK_") {
 			_ = os.Unsetenv(name)
 		}
 	}
-	_ = os.Setenv(envCredentialsFile, os.DevNull)
+	path := filepath.Join("testdata", "no-such-credentials")
+	if abs, err := filepath.Abs(path); err == nil {
+		path = abs
+	}
+	_ = os.Setenv(envCredentialsFile, path)
 }
 
 // writeProfile writes a profile file in a temporary directory and returns

@@ -46,9 +46,19 @@ type profileProvider struct {
 // The file is path, or with "" the file named by
 // HUAWEICLOUD_SDK_CREDENTIALS_FILE, else ~/.huaweicloud/credentials. It is
 // read on the first Retrieve that finds credentials in it, and kept: make a
-// new provider to read it again. Nothing is ever written. A missing file,
-// section or key gives an error wrapping ErrMissingCredentials that names
-// the file; an unreadable or malformed file gives another error.
+// new provider to read it again. Nothing is ever written.
+//
+// A missing file, or a [basic] section with neither ak nor sk, means there
+// is nothing here: the error wraps ErrMissingCredentials and names the
+// file, and ChainCredentials moves on. A file that is there but broken
+// gives an error wrapping ErrInvalidCredentials that names the file, and
+// stops a chain: a file with no [basic] section, a [basic] section with ak
+// but no sk or sk but no ak, a line of the section that is not
+// "key = value", a file larger than 1 MiB, or anything but a regular file
+// (a symbolic link to one will do): a named pipe, a directory, a device or
+// a socket is refused without being read, so that it never blocks. A file
+// that cannot be read for another reason gives an error that stops a chain
+// too.
 func ProfileCredentials(path string) CredentialsProvider {
 	return &profileProvider{path: path}
 }
@@ -93,40 +103,77 @@ func (p *profileProvider) resolvePath() (string, error) {
 	return filepath.Join(home, profileDir, profileFile), nil
 }
 
+// testHookProfileOpen, if set, runs between the check of the profile file
+// and its opening, so that a test can swap the file in that window.
+var testHookProfileOpen func(path string)
+
 // readProfile reads the [basic] section of the profile file at path.
 func readProfile(path string) (source, error) {
 	missing := func(detail string) (source, error) {
 		return source{}, &missingError{op: "ProfileCredentials", source: "the profile file " + path, detail: detail}
 	}
-	f, err := os.Open(path)
-	if errors.Is(err, fs.ErrNotExist) {
+	invalid := func(detail string, args ...any) (source, error) {
+		return source{}, fmt.Errorf("cph: ProfileCredentials: %w: "+detail, append([]any{ErrInvalidCredentials}, args...)...)
+	}
+	noFile := func() (source, error) {
 		return missing("no such file; create it, or set " + envCredentialsFile + " to another one")
+	}
+	// Only a regular file is read: opening a named pipe would wait for a
+	// writer, and a directory or a device is no profile file. The kind is
+	// checked before opening, and again on what was opened, in case the
+	// path changed in between.
+	checked, err := os.Stat(path)
+	if errors.Is(err, fs.ErrNotExist) {
+		return noFile()
+	}
+	if err != nil {
+		return source{}, fmt.Errorf("cph: ProfileCredentials: %w", err)
+	}
+	if !checked.Mode().IsRegular() {
+		return invalid("%s is %s, not a regular file", path, fileKind(checked.Mode()))
+	}
+	if testHookProfileOpen != nil {
+		testHookProfileOpen(path)
+	}
+	f, err := os.OpenFile(path, os.O_RDONLY|profileOpenFlags, 0)
+	if errors.Is(err, fs.ErrNotExist) {
+		return noFile()
 	}
 	if err != nil {
 		return source{}, fmt.Errorf("cph: ProfileCredentials: %w", err)
 	}
 	defer f.Close()
+	opened, err := f.Stat()
+	if err != nil {
+		return source{}, fmt.Errorf("cph: ProfileCredentials: %w", err)
+	}
+	if !opened.Mode().IsRegular() {
+		return invalid("%s is %s, not a regular file", path, fileKind(opened.Mode()))
+	}
+	if !os.SameFile(checked, opened) {
+		return invalid("%s was replaced while it was being opened; try again", path)
+	}
 	data, err := io.ReadAll(io.LimitReader(f, maxProfileBytes+1))
 	if err != nil {
-		return source{}, fmt.Errorf("cph: ProfileCredentials: read %s: %w", path, err)
+		return source{}, fmt.Errorf("cph: ProfileCredentials: %w", err) // an *fs.PathError: it names the file
 	}
 	if len(data) > maxProfileBytes {
-		return source{}, fmt.Errorf("cph: ProfileCredentials: %w: %s is larger than %d bytes", ErrInvalidCredentials, path, maxProfileBytes)
+		return invalid("%s is larger than %d bytes", path, maxProfileBytes)
 	}
 	keys, found, err := iniSection(data, profileSection)
 	if err != nil {
-		return source{}, fmt.Errorf("cph: ProfileCredentials: %w: %s: %w", ErrInvalidCredentials, path, err)
+		return invalid("%s: %w", path, err)
 	}
 	ak, sk := keys["ak"], keys["sk"]
 	switch {
 	case !found:
-		return missing("it has no [" + profileSection + "] section")
+		return invalid("%s has no [%s] section, where ak and sk go", path, profileSection)
 	case ak == "" && sk == "":
 		return missing("its [" + profileSection + "] section has no ak and sk")
 	case ak == "":
-		return missing("its [" + profileSection + "] section has sk but no ak")
+		return invalid("%s: its [%s] section has sk but no ak", path, profileSection)
 	case sk == "":
-		return missing("its [" + profileSection + "] section has ak but no sk")
+		return invalid("%s: its [%s] section has ak but no sk", path, profileSection)
 	}
 	return source{
 		creds:         Credentials{AccessKey: ak, SecretKey: sk, SecurityToken: keys["security_token"]},
@@ -135,4 +182,20 @@ func readProfile(path string) (source, error) {
 		iamEndpoint:   keys["iam_endpoint"],
 		iamFrom:       "iam_endpoint in " + path,
 	}, nil
+}
+
+// fileKind names the kind of file of a mode that is not a regular file's.
+func fileKind(m fs.FileMode) string {
+	switch {
+	case m.IsDir():
+		return "a directory"
+	case m&fs.ModeNamedPipe != 0:
+		return "a named pipe"
+	case m&fs.ModeSocket != 0:
+		return "a socket"
+	case m&fs.ModeDevice != 0:
+		return "a device"
+	default:
+		return "a special file"
+	}
 }

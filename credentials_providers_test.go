@@ -281,6 +281,16 @@ func TestDefaultChainErrors(t *testing.T) {
 			want:    ErrInvalidCredentials,
 			inMsg:   "line 2",
 		},
+		"profile without a [basic] section": {
+			profile: "[default]\nak = " + fakeAK + "\nsk = " + fakeSK + "\n",
+			want:    ErrInvalidCredentials,
+			inMsg:   "has no [basic] section",
+		},
+		"profile with ak but no sk": {
+			profile: "[basic]\nak = " + fakeAK + "\n",
+			want:    ErrInvalidCredentials,
+			inMsg:   "its [basic] section has ak but no sk",
+		},
 	}
 	for name, tc := range tests {
 		t.Run(name, func(t *testing.T) {

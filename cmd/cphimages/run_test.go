@@ -154,7 +154,8 @@ func TestUsageAndConfigErrors(t *testing.T) {
 		"no region":          {good, nil, []string{"--region", "--endpoint"}},
 		"bad access key":     {env{envAK: "A K", envSK: "SK", envProjectID: "p"}, []string{"--region", "cn-north-4"}, []string{"invalid credentials"}},
 		"bad profile file":   {env{envCredsFile: writeProfile(t, "[basic]\nak AK\n")}, []string{"--endpoint", srv.URL}, []string{"invalid credentials"}},
-		"profile without sk": {env{envCredsFile: writeProfile(t, "[basic]\nak = AK\n")}, []string{"--endpoint", srv.URL}, []string{"missing configuration", "has ak but no sk"}},
+		"profile without sk": {env{envCredsFile: writeProfile(t, "[basic]\nak = AK\n")}, []string{"--endpoint", srv.URL}, []string{"invalid credentials", "has ak but no sk"}},
+		"profile no [basic]": {env{envCredsFile: writeProfile(t, "[default]\nak = AK\nsk = SK\n")}, []string{"--endpoint", srv.URL}, []string{"invalid credentials", "has no [basic] section"}},
 	}
 	for name, tt := range tests {
 		t.Run(name, func(t *testing.T) {
