@@ -125,8 +125,9 @@ func releaseBody(b []byte) {
 // releaseBody when done with it. Content-Length is a hint: the buffer is
 // sized from it up to lengthHint, and past that grows only as bytes arrive
 // (see growPace), so what a body allocates stays within a small multiple of
-// what it sent. No buffer is ever larger than limit needs: a full buffer's
-// body is probed with a read into a small buffer of its own. Past the limit
+// what it sent. It never asks for a buffer of more than limit bytes (a
+// pool class may round that up): a full buffer's body is probed with a
+// read into a small buffer of its own. Past the limit
 // it returns what it read (limit bytes) and an error wrapping
 // ErrResponseTooLarge; it never reads more than limit+1 bytes. Any limit is
 // safe, math.MaxInt64 included.

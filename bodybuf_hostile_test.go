@@ -101,8 +101,8 @@ func TestMaxResponseBytesExtremeValues(t *testing.T) {
 
 // TestLyingContentLengthAllocatesWhatArrives: a server that declares
 // 30 MiB, sends a few bytes and closes, three attempts in a row, makes the
-// call allocate about what arrived, not what was declared (the old reader
-// allocated the declared 30 MiB on every attempt).
+// call allocate about what arrived, not what was declared (a reader that
+// trusted the declared length would allocate 90 MiB).
 func TestLyingContentLengthAllocatesWhatArrives(t *testing.T) {
 	skipIfRacing(t)
 	s := newFaultServer(t, always(lyingLength(30<<20, 1000)), false)
@@ -281,4 +281,37 @@ func TestReadCappedNeverNeedsMoreThanTheLimit(t *testing.T) {
 			})
 		}
 	}
+}
+
+// firstReads records the size of the buffer each Read of r is given.
+type firstReads struct {
+	r     io.Reader
+	sizes []int
+}
+
+func (f *firstReads) Read(p []byte) (int, error) {
+	f.sizes = append(f.sizes, len(p))
+	return f.r.Read(p)
+}
+
+// TestReadCappedTakesAFreeBufferOfTheDeclaredSize: a body declared longer
+// than the length hint is read straight into a pooled buffer of its whole
+// size when one is free (as between calls of the same size), so an honest
+// large body is not copied from a smaller first buffer.
+func TestReadCappedTakesAFreeBufferOfTheDeclaredSize(t *testing.T) {
+	skipIfRacing(t)
+	body := bytes.Repeat([]byte("x"), 1_690_000)
+	var reads *firstReads
+	for range 5 { // the pool of another P may hold the buffer (see TestLargeBodyBufferIsPooled)
+		releaseBody(getBuf(int64(len(body))))
+		reads = &firstReads{r: bytes.NewReader(body)}
+		got, err := readCapped(&http.Response{Body: io.NopCloser(reads), ContentLength: int64(len(body))}, defaultMaxBodyBytes)
+		require.NoError(t, err)
+		require.Equal(t, body, got)
+		releaseBody(got)
+		if reads.sizes[0] >= len(body) {
+			break
+		}
+	}
+	assert.GreaterOrEqual(t, reads.sizes[0], len(body), "the first read's buffer")
 }
