@@ -23,16 +23,17 @@ const (
 
 // The first buffer of a body, and how fast it grows, are paced by the bytes
 // that arrive rather than by the length a server declares, so that a server
-// which declares 30 MiB and sends ten bytes makes the client allocate about
-// ten bytes' worth, not 30 MiB:
+// which declares 30 MiB and sends ten bytes makes the client allocate
+// 256 KiB at most, not 30 MiB:
 //
 //   - lengthHint is how much of a declared Content-Length readCapped trusts
 //     before any byte has arrived: a body declared up to 256 KiB gets its
 //     whole buffer at once (almost every answer of the API is far smaller);
 //     one declared longer gets a pooled buffer of its full size if one is
 //     free (taking it costs nothing), else 256 KiB to begin with. 256 KiB is
-//     small next to the cap (a lying server costs at most that per attempt,
-//     and the buffer goes back to its pool), and big enough that an honest
+//     small next to the cap (a lying server costs at most that per attempt
+//     beyond what it sends, and the buffer goes back to its pool for the
+//     next attempt), and big enough that an honest
 //     large body pays for one copy of at most 256 KiB, next to the megabytes
 //     it takes to receive, before its buffer grows to the declared length.
 //   - growPace bounds each new buffer to that many times the bytes received
