@@ -88,8 +88,10 @@ func TestBodyBuffersArePooledBySize(t *testing.T) {
 		"next class":      {n: 513, wantCap: 1024},
 		"sample":          {n: 837, wantCap: 1024},
 		"large list":      {n: 1_600_001, wantCap: 2 << 20},
-		"largest class":   {n: 16 << 20, wantCap: 16 << 20},
-		"past the pools":  {n: 16<<20 + 1, wantCap: 16<<20 + 1},
+		"16 MiB":          {n: 16 << 20, wantCap: 16 << 20},
+		"over 16 MiB":     {n: 16<<20 + 1, wantCap: 32 << 20},
+		"largest class":   {n: 32 << 20, wantCap: 32 << 20},
+		"past the pools":  {n: 32<<20 + 1, wantCap: 32<<20 + 1},
 		"exactly 64 KiB":  {n: 64 << 10, wantCap: 64 << 10},
 		"just over 64KiB": {n: 64<<10 + 1, wantCap: 128 << 10},
 	}

@@ -84,7 +84,13 @@ func WithMaxRetryAfter(d time.Duration) Option {
 // the client reads at most, 32 MiB by default; a larger body is an error
 // wrapping ErrResponseTooLarge, and is not read further. (Error bodies are
 // always read up to 64 KiB.) n below 1 is an error wrapping
-// ErrInvalidParameter.
+// ErrInvalidParameter; any larger n is taken as it is, neither refused nor
+// clamped (math.MaxInt64 is, in effect, no limit). The limit is not
+// allocated up front: a body's memory is taken as its bytes arrive,
+// whatever length the server declares. Bodies up to 32 MiB are read into
+// pooled buffers, reused from call to call; with n above 32 MiB, a body
+// larger than 32 MiB is not pooled: it gets a buffer of its own on every
+// call, left to the garbage collector.
 func WithMaxResponseBytes(n int64) Option {
 	return func(c *config) error {
 		if n < 1 {
