@@ -1,9 +1,7 @@
 package cphtest
 
 import (
-	"net/http"
 	"net/http/httptest"
-	"net/url"
 	"slices"
 	"sync"
 	"time"
@@ -104,15 +102,6 @@ func WithClock(now func() time.Time) Option {
 	}
 }
 
-// Request is a request as the server received it.
-type Request struct {
-	Method string
-	Path   string
-	Query  url.Values
-	Header http.Header // a copy of the request's headers
-	Time   time.Time   // when it arrived, by the server's clock
-}
-
 // Server is a fake CPH endpoint listening on the loopback interface.
 type Server struct {
 	// URL is the server's base URL, such as "http://127.0.0.1:40123",
@@ -125,20 +114,15 @@ type Server struct {
 	creds     cph.Credentials
 	now       func() time.Time
 
-	mu       sync.Mutex
-	images   []cph.PhoneImage
-	shared   []cph.PhoneImage
-	requests []Request
-	fault    fault
-	served   uint64 // answers given, numbering request IDs
-}
+	closing   chan struct{} // closed by Close, to let held requests go
+	closeOnce sync.Once
 
-// fault is an injected failure for the next n requests.
-type fault struct {
-	n       int
-	status  int
-	code    string
-	message string
+	mu     sync.Mutex
+	images []cph.PhoneImage
+	shared []cph.PhoneImage
+	log    requestLog // requests.go
+	faults faultQueue // faults.go
+	served uint64     // requests received, numbering request IDs
 }
 
 // NewServer starts a server on 127.0.0.1 and returns it. Close it when
@@ -165,14 +149,22 @@ func NewServer(opts ...Option) *Server {
 		now:       cfg.now,
 		images:    cfg.images,
 		shared:    cfg.shared,
+		closing:   make(chan struct{}),
+		log:       newRequestLog(maxRequests),
 	}
 	s.ts = httptest.NewServer(s.routes())
 	s.URL = s.ts.URL
 	return s
 }
 
-// Close shuts the server down, waiting for requests in flight.
-func (s *Server) Close() { s.ts.Close() }
+// Close shuts the server down, waiting for requests in flight. Requests
+// held by a fault (Hang, or a Delay not yet over) are let go at once,
+// without an answer: their connections are closed. Close may be called
+// more than once.
+func (s *Server) Close() {
+	s.closeOnce.Do(func() { close(s.closing) })
+	s.ts.Close()
+}
 
 // ProjectID returns the project ID the server serves.
 func (s *Server) ProjectID() string { return s.projectID }
@@ -210,32 +202,6 @@ func (s *Server) Images() []cph.PhoneImage {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	return slices.Concat(s.images, s.shared)
-}
-
-// FailNext makes the next n requests fail with status and a gateway-shaped
-// body carrying code and message, whatever they ask for. A later call
-// replaces an earlier one; n <= 0 cancels it.
-func (s *Server) FailNext(n int, status int, code, message string) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	s.fault = fault{n: max(n, 0), status: status, code: code, message: message}
-}
-
-// Requests returns the requests the server received, in order of arrival.
-func (s *Server) Requests() []Request {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	out := make([]Request, len(s.requests))
-	for i, r := range s.requests {
-		out[i] = r
-		out[i].Query = cloneValues(r.Query)
-		out[i].Header = r.Header.Clone()
-	}
-	return out
-}
-
-func cloneValues(v url.Values) url.Values {
-	return url.Values(http.Header(v).Clone())
 }
 
 // DocumentedImages returns the three images of the documented
