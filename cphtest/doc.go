@@ -91,5 +91,20 @@
 // ResetRequests empties it, so that long tests and benchmarks do not grow
 // it without bound.
 //
+// Options. WithProjectID, WithCredentials and WithRegion mean what the
+// options of the same names in package cph mean: each sets its value
+// whole, a later one replaces an earlier one, and the zero value means
+// "not given", so the default applies. So WithCredentials replaces all of
+// the credentials (Credentials{SecurityToken: "t"} is not merged into the
+// default AK/SK: it is credentials without keys, which
+// cph.NewClient(srv.ClientOptions()...) refuses as cph.NewClient refuses
+// them), and WithProjectID("") after WithProjectID("x") is the default
+// again. The one difference is what the default is: a client falls back to
+// its sources (the environment, the profile file, IAM discovery), a server
+// to its fixed demo values (DefaultProjectID, DefaultAccessKey and
+// DefaultSecretKey, DefaultRegion), since a fake must serve some project;
+// a server never serves "no project". WithClock(nil) likewise means
+// time.Now.
+//
 // A Server is safe for concurrent use.
 package cphtest

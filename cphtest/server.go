@@ -1,6 +1,7 @@
 package cphtest
 
 import (
+	"cmp"
 	"net/http/httptest"
 	"slices"
 	"sync"
@@ -66,39 +67,46 @@ func WithSharedImages(images ...cph.PhoneImage) Option {
 	return func(c *config) { c.shared = slices.Clone(images) }
 }
 
-// WithProjectID sets the project ID the server serves; "" keeps
-// DefaultProjectID.
+// WithProjectID sets the project ID the server serves, as
+// cph.WithProjectID sets the one a client uses: a later call replaces an
+// earlier one, and "" means none was given, so the default applies
+// (DefaultProjectID, where a client falls back to its own sources).
 func WithProjectID(id string) Option {
-	return func(c *config) {
-		if id != "" {
-			c.projectID = id
-		}
-	}
+	return func(c *config) { c.projectID = cmp.Or(id, DefaultProjectID) }
 }
 
-// WithCredentials sets the credentials the server accepts. An empty access
-// key or secret key keeps the default one. With a security token, requests
-// must carry that token in X-Security-Token and sign it.
+// WithCredentials sets the credentials the server accepts, as
+// cph.WithCredentials sets the ones a client signs with: they replace the
+// earlier ones whole (no field is kept from the defaults or an earlier
+// call), and the zero Credentials mean none were given, so the default
+// AK/SK apply
+// (DefaultAccessKey and DefaultSecretKey). Credentials cph would refuse,
+// such as an access key with no secret key, make
+// cph.NewClient(srv.ClientOptions()...) refuse them the same way. With a
+// security token, requests must carry that token in X-Security-Token.
 func WithCredentials(creds cph.Credentials) Option {
 	return func(c *config) {
-		if creds.AccessKey != "" {
-			c.creds.AccessKey = creds.AccessKey
+		if creds == (cph.Credentials{}) {
+			creds = defaultCredentials
 		}
-		if creds.SecretKey != "" {
-			c.creds.SecretKey = creds.SecretKey
-		}
-		c.creds.SecurityToken = creds.SecurityToken
+		c.creds = creds
 	}
 }
 
+// defaultCredentials are the credentials a server accepts unless
+// WithCredentials says otherwise.
+var defaultCredentials = cph.Credentials{AccessKey: DefaultAccessKey, SecretKey: DefaultSecretKey}
+
 // WithClock sets the server's own clock, which it checks X-Sdk-Date
-// against and stamps answers and recorded requests with; nil keeps
-// time.Now. The server may call now from several goroutines at once.
+// against and stamps answers and recorded requests with; nil means
+// time.Now, the default. The server may call now from several goroutines
+// at once.
 func WithClock(now func() time.Time) Option {
 	return func(c *config) {
-		if now != nil {
-			c.now = now
+		if now == nil {
+			now = time.Now
 		}
+		c.now = now
 	}
 }
 
@@ -131,7 +139,7 @@ func NewServer(opts ...Option) *Server {
 	cfg := config{
 		projectID: DefaultProjectID,
 		region:    DefaultRegion,
-		creds:     cph.Credentials{AccessKey: DefaultAccessKey, SecretKey: DefaultSecretKey},
+		creds:     defaultCredentials,
 		now:       time.Now,
 	}
 	for _, opt := range opts {
