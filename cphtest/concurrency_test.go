@@ -59,6 +59,8 @@ func TestServer_Concurrent(t *testing.T) {
 			}
 			_ = srv.Images()
 			_ = srv.Requests()
+			// Queued after FailNext's, and changing no answer's outcome.
+			srv.InjectFault(1, cphtest.Fault{Header: http.Header{"X-Extra": {"1"}}})
 		}
 	}()
 	wg.Wait()

@@ -64,8 +64,47 @@
 // like the table's "Parameter: <name> is invalid." entries. Tests should
 // match on the status or on the Code constants rather than on message text.
 //
-// Faults: FailNext makes the next n requests fail with a given status, code
-// and message, before any routing or signature check, as a gateway fault
-// would. Requests returns what the server received, in order. A Server is
-// safe for concurrent use.
+// Faults. InjectFault makes the next n requests get a Fault: an error
+// answer in the gateway's shape, or a raw body such as a proxy's HTML page,
+// with extra headers such as Retry-After; a slow answer (Delay); no answer
+// at all (Hang); a reset connection (Reset); or an answer cut short
+// (Truncate). Faults apply to every route, IAM's included, unless
+// Fault.Operation narrows them to one ("ListPhoneImages",
+// "KeystoneListProjects"), and they come before routing and signature
+// checks, as a gateway's do. They queue: each request gets the first
+// pending fault that matches it. FailNext(n, status, code, message) is the
+// shorthand for the commonest fault; it replaces every pending one. Close
+// lets requests held by Hang or Delay go, without an answer, rather than
+// wait for them. Like net/http/httptest, InjectFault reports no errors and
+// does not panic: n < 1 injects nothing, and a Fault whose fields do not
+// fit together is read as Fault's documentation says.
+//
+//	srv.InjectFault(1, cphtest.Fault{Status: 429, Code: "APIGW.0308",
+//		Header: http.Header{"Retry-After": {"2"}}})
+//	srv.InjectFault(1, cphtest.Fault{Reset: true})
+//	srv.InjectFault(1, cphtest.Fault{Status: 502, Body: "<html>...</html>"})
+//	srv.InjectFault(1, cphtest.Fault{Operation: "KeystoneListProjects", Delay: time.Second})
+//
+// What the server records. Requests returns what the server received, in
+// order: method, path, query, headers, body and time of arrival, for every
+// request, refused or faulted ones included. It keeps the newest 10,000;
+// ResetRequests empties it, so that long tests and benchmarks do not grow
+// it without bound.
+//
+// Options. WithProjectID, WithCredentials and WithRegion mean what the
+// options of the same names in package cph mean: each sets its value
+// whole, a later one replaces an earlier one, and the zero value means
+// "not given", so the default applies. So WithCredentials replaces all of
+// the credentials (Credentials{SecurityToken: "t"} is not merged into the
+// default AK/SK: it is credentials without keys, which
+// cph.NewClient(srv.ClientOptions()...) refuses as cph.NewClient refuses
+// them), and WithProjectID("") after WithProjectID("x") is the default
+// again. The one difference is what the default is: a client falls back to
+// its sources (the environment, the profile file, IAM discovery), a server
+// to its fixed demo values (DefaultProjectID, DefaultAccessKey and
+// DefaultSecretKey, DefaultRegion), since a fake must serve some project;
+// a server never serves "no project". WithClock(nil) likewise means
+// time.Now.
+//
+// A Server is safe for concurrent use.
 package cphtest

@@ -1,6 +1,7 @@
 package cphtest
 
 import (
+	"cmp"
 	"net/http"
 
 	"github.com/cph-go/cph"
@@ -14,13 +15,11 @@ const DefaultRegion = "cn-north-4"
 const demoDomainID = "0d0d0d0d0d0d0d0d0d0d0d0d0d0d0d0d"
 
 // WithRegion sets the region the server's project is named after, which
-// GET /v3/projects?name={region} finds; "" keeps DefaultRegion.
+// GET /v3/projects?name={region} finds. As with cph.WithRegion, a later
+// call replaces an earlier one, and "" means none was given, so the
+// default applies (DefaultRegion).
 func WithRegion(region string) Option {
-	return func(c *config) {
-		if region != "" {
-			c.region = region
-		}
-	}
+	return func(c *config) { c.region = cmp.Or(region, DefaultRegion) }
 }
 
 // Region returns the region the server's project is named after.

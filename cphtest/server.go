@@ -1,9 +1,8 @@
 package cphtest
 
 import (
-	"net/http"
+	"cmp"
 	"net/http/httptest"
-	"net/url"
 	"slices"
 	"sync"
 	"time"
@@ -68,49 +67,47 @@ func WithSharedImages(images ...cph.PhoneImage) Option {
 	return func(c *config) { c.shared = slices.Clone(images) }
 }
 
-// WithProjectID sets the project ID the server serves; "" keeps
-// DefaultProjectID.
+// WithProjectID sets the project ID the server serves, as
+// cph.WithProjectID sets the one a client uses: a later call replaces an
+// earlier one, and "" means none was given, so the default applies
+// (DefaultProjectID, where a client falls back to its own sources).
 func WithProjectID(id string) Option {
-	return func(c *config) {
-		if id != "" {
-			c.projectID = id
-		}
-	}
+	return func(c *config) { c.projectID = cmp.Or(id, DefaultProjectID) }
 }
 
-// WithCredentials sets the credentials the server accepts. An empty access
-// key or secret key keeps the default one. With a security token, requests
-// must carry that token in X-Security-Token and sign it.
+// WithCredentials sets the credentials the server accepts, as
+// cph.WithCredentials sets the ones a client signs with: they replace the
+// earlier ones whole (no field is kept from the defaults or an earlier
+// call), and the zero Credentials mean none were given, so the default
+// AK/SK apply
+// (DefaultAccessKey and DefaultSecretKey). Credentials cph would refuse,
+// such as an access key with no secret key, make
+// cph.NewClient(srv.ClientOptions()...) refuse them the same way. With a
+// security token, requests must carry that token in X-Security-Token.
 func WithCredentials(creds cph.Credentials) Option {
 	return func(c *config) {
-		if creds.AccessKey != "" {
-			c.creds.AccessKey = creds.AccessKey
+		if creds == (cph.Credentials{}) {
+			creds = defaultCredentials
 		}
-		if creds.SecretKey != "" {
-			c.creds.SecretKey = creds.SecretKey
-		}
-		c.creds.SecurityToken = creds.SecurityToken
+		c.creds = creds
 	}
 }
+
+// defaultCredentials are the credentials a server accepts unless
+// WithCredentials says otherwise.
+var defaultCredentials = cph.Credentials{AccessKey: DefaultAccessKey, SecretKey: DefaultSecretKey}
 
 // WithClock sets the server's own clock, which it checks X-Sdk-Date
-// against and stamps answers and recorded requests with; nil keeps
-// time.Now. The server may call now from several goroutines at once.
+// against and stamps answers and recorded requests with; nil means
+// time.Now, the default. The server may call now from several goroutines
+// at once.
 func WithClock(now func() time.Time) Option {
 	return func(c *config) {
-		if now != nil {
-			c.now = now
+		if now == nil {
+			now = time.Now
 		}
+		c.now = now
 	}
-}
-
-// Request is a request as the server received it.
-type Request struct {
-	Method string
-	Path   string
-	Query  url.Values
-	Header http.Header // a copy of the request's headers
-	Time   time.Time   // when it arrived, by the server's clock
 }
 
 // Server is a fake CPH endpoint listening on the loopback interface.
@@ -125,20 +122,15 @@ type Server struct {
 	creds     cph.Credentials
 	now       func() time.Time
 
-	mu       sync.Mutex
-	images   []cph.PhoneImage
-	shared   []cph.PhoneImage
-	requests []Request
-	fault    fault
-	served   uint64 // answers given, numbering request IDs
-}
+	closing   chan struct{} // closed by Close, to let held requests go
+	closeOnce sync.Once
 
-// fault is an injected failure for the next n requests.
-type fault struct {
-	n       int
-	status  int
-	code    string
-	message string
+	mu     sync.Mutex
+	images []cph.PhoneImage
+	shared []cph.PhoneImage
+	log    requestLog // requests.go
+	faults faultQueue // faults.go
+	served uint64     // requests received, numbering request IDs
 }
 
 // NewServer starts a server on 127.0.0.1 and returns it. Close it when
@@ -147,7 +139,7 @@ func NewServer(opts ...Option) *Server {
 	cfg := config{
 		projectID: DefaultProjectID,
 		region:    DefaultRegion,
-		creds:     cph.Credentials{AccessKey: DefaultAccessKey, SecretKey: DefaultSecretKey},
+		creds:     defaultCredentials,
 		now:       time.Now,
 	}
 	for _, opt := range opts {
@@ -165,14 +157,22 @@ func NewServer(opts ...Option) *Server {
 		now:       cfg.now,
 		images:    cfg.images,
 		shared:    cfg.shared,
+		closing:   make(chan struct{}),
+		log:       newRequestLog(maxRequests),
 	}
 	s.ts = httptest.NewServer(s.routes())
 	s.URL = s.ts.URL
 	return s
 }
 
-// Close shuts the server down, waiting for requests in flight.
-func (s *Server) Close() { s.ts.Close() }
+// Close shuts the server down, waiting for requests in flight. Requests
+// held by a fault (Hang, or a Delay not yet over) are let go at once,
+// without an answer: their connections are closed. Close may be called
+// more than once.
+func (s *Server) Close() {
+	s.closeOnce.Do(func() { close(s.closing) })
+	s.ts.Close()
+}
 
 // ProjectID returns the project ID the server serves.
 func (s *Server) ProjectID() string { return s.projectID }
@@ -210,32 +210,6 @@ func (s *Server) Images() []cph.PhoneImage {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	return slices.Concat(s.images, s.shared)
-}
-
-// FailNext makes the next n requests fail with status and a gateway-shaped
-// body carrying code and message, whatever they ask for. A later call
-// replaces an earlier one; n <= 0 cancels it.
-func (s *Server) FailNext(n int, status int, code, message string) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	s.fault = fault{n: max(n, 0), status: status, code: code, message: message}
-}
-
-// Requests returns the requests the server received, in order of arrival.
-func (s *Server) Requests() []Request {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	out := make([]Request, len(s.requests))
-	for i, r := range s.requests {
-		out[i] = r
-		out[i].Query = cloneValues(r.Query)
-		out[i].Header = r.Header.Clone()
-	}
-	return out
-}
-
-func cloneValues(v url.Values) url.Values {
-	return url.Values(http.Header(v).Clone())
 }
 
 // DocumentedImages returns the three images of the documented

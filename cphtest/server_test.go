@@ -66,12 +66,79 @@ func TestServer_Options(t *testing.T) {
 	assert.NotNil(t, out.Images)
 	assert.Empty(t, out.Images)
 
-	// Empty values keep the defaults.
+	// Empty values mean the defaults.
 	srv = newServer(t, cphtest.WithProjectID(""), cphtest.WithCredentials(cph.Credentials{}), cphtest.WithClock(nil))
 	assert.Equal(t, cphtest.DefaultProjectID, srv.ProjectID())
 	assert.Equal(t, cphtest.DefaultSecretKey, srv.Credentials().SecretKey)
 	_, err = newClient(t, srv).ListPhoneImages(ctx(t))
 	assert.NoError(t, err)
+}
+
+// The options named as cph's mean what cph's mean: a later one replaces an
+// earlier one, whole, and the zero value means not given (the default).
+func TestServer_OptionsMeanWhatCphsMean(t *testing.T) {
+	creds := cph.Credentials{AccessKey: "OTHERACCESSKEY000001", SecretKey: "other-secret", SecurityToken: "tok"}
+	defaults := cph.Credentials{AccessKey: cphtest.DefaultAccessKey, SecretKey: cphtest.DefaultSecretKey}
+	const project = "aaaabbbbccccddddeeeeffff00001111"
+	tests := map[string]struct {
+		opts      []cphtest.Option
+		projectID string
+		creds     cph.Credentials
+		region    string
+	}{
+		"a later project ID replaces an earlier one": {
+			opts:      []cphtest.Option{cphtest.WithProjectID("ffffffffffffffffffffffffffffffff"), cphtest.WithProjectID(project)},
+			projectID: project, creds: defaults, region: cphtest.DefaultRegion,
+		},
+		`"" after a project ID is the default again`: {
+			opts:      []cphtest.Option{cphtest.WithProjectID(project), cphtest.WithProjectID("")},
+			projectID: cphtest.DefaultProjectID, creds: defaults, region: cphtest.DefaultRegion,
+		},
+		"credentials replace the defaults whole": {
+			opts:      []cphtest.Option{cphtest.WithCredentials(cph.Credentials{AccessKey: "ONLYANACCESSKEY00001"})},
+			projectID: cphtest.DefaultProjectID, creds: cph.Credentials{AccessKey: "ONLYANACCESSKEY00001"}, region: cphtest.DefaultRegion,
+		},
+		"a token alone is not merged into the default AK/SK": {
+			opts:      []cphtest.Option{cphtest.WithCredentials(cph.Credentials{SecurityToken: "tok"})},
+			projectID: cphtest.DefaultProjectID, creds: cph.Credentials{SecurityToken: "tok"}, region: cphtest.DefaultRegion,
+		},
+		"later credentials replace earlier ones whole": {
+			opts:      []cphtest.Option{cphtest.WithCredentials(creds), cphtest.WithCredentials(cph.Credentials{AccessKey: "A", SecretKey: "S"})},
+			projectID: cphtest.DefaultProjectID, creds: cph.Credentials{AccessKey: "A", SecretKey: "S"}, region: cphtest.DefaultRegion,
+		},
+		"zero credentials after others are the defaults again": {
+			opts:      []cphtest.Option{cphtest.WithCredentials(creds), cphtest.WithCredentials(cph.Credentials{})},
+			projectID: cphtest.DefaultProjectID, creds: defaults, region: cphtest.DefaultRegion,
+		},
+		`"" after a region is the default again`: {
+			opts:      []cphtest.Option{cphtest.WithRegion("ap-southeast-1"), cphtest.WithRegion("")},
+			projectID: cphtest.DefaultProjectID, creds: defaults, region: cphtest.DefaultRegion,
+		},
+	}
+	for name, tt := range tests {
+		t.Run(name, func(t *testing.T) {
+			srv := newServer(t, tt.opts...)
+			assert.Equal(t, tt.projectID, srv.ProjectID())
+			assert.Equal(t, tt.creds, srv.Credentials())
+			assert.Equal(t, tt.region, srv.Region())
+		})
+	}
+
+	// Credentials cph refuses make a client of the server refuse them
+	// alike.
+	for _, partial := range []cph.Credentials{{AccessKey: "ONLYANACCESSKEY00001"}, {SecurityToken: "tok"}} {
+		srv := newServer(t, cphtest.WithCredentials(partial))
+		_, err := cph.NewClient(srv.ClientOptions()...)
+		assert.ErrorIs(t, err, cph.ErrMissingCredentials)
+		_, cphErr := cph.NewClient(cph.WithEndpoint(srv.URL), cph.WithProjectID(srv.ProjectID()), cph.WithCredentials(partial))
+		require.Error(t, cphErr)
+		assert.Equal(t, cphErr.Error(), err.Error())
+	}
+
+	// A nil clock after another is time.Now again.
+	srv := newServer(t, cphtest.WithClock(func() time.Time { return time.Now().Add(time.Hour) }), cphtest.WithClock(nil))
+	_, err := newClient(t, srv, cph.WithMaxAttempts(1)).ListPhoneImages(ctx(t))
+	assert.NoError(t, err, "signed with this machine's clock, accepted at once")
 }
 
 // catalogue is a server's images for the filter tests.

@@ -7,7 +7,6 @@ import (
 	"strings"
 
 	"github.com/cph-go/cph"
-	"github.com/cph-go/cph/cphtest"
 )
 
 // The environment variables the messages and the help name. The library
@@ -41,7 +40,7 @@ type target struct {
 // profile file, then (project ID) IAM discovery at the first call.
 func newTarget(o options) *target {
 	if o.demo {
-		srv := cphtest.NewServer()
+		srv := newDemoServer()
 		return &target{options: srv.ClientOptions(), creds: srv.Credentials(), close: srv.Close}
 	}
 	region := o.region

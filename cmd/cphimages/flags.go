@@ -68,7 +68,7 @@ func newFlagSet(o *options) *flag.FlagSet {
 	fs.DurationVar(&o.timeout, "timeout", 30*time.Second, "give up after this `duration`")
 	fs.BoolVar(&o.verbose, "verbose", false, "log each request to stderr (secrets redacted)")
 	fs.BoolVar(&o.version, "version", false, "print the version and exit")
-	fs.BoolVar(&o.demo, "demo", false, "list the documented sample images from an in-process fake server; needs no credentials")
+	fs.BoolVar(&o.demo, "demo", false, "list demo images (the documented sample, a private and a shared one) from an in-process fake server; needs no credentials")
 	return fs
 }
 

@@ -13,9 +13,10 @@
 // (HUAWEICLOUD_SDK_CREDENTIALS_FILE, else ~/.huaweicloud/credentials).
 // --project-id wins; without a project ID from any source it is discovered
 // from IAM for the region at the first call. The region comes from --region
-// or HUAWEICLOUD_SDK_REGION. With --demo it lists the
-// documented sample images from an in-process fake server (package cphtest)
-// and needs none of them.
+// or HUAWEICLOUD_SDK_REGION. With --demo it lists from an in-process fake
+// server (package cphtest) and needs none of them: the three public images
+// of the documented sample, then a private image and a shared one, so
+// that every --type shows something.
 //
 // Exit status: 0 on success, 1 when the API or the network failed (the
 // status, code, message and request ID go to stderr), 2 for a usage or

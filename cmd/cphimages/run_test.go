@@ -83,13 +83,16 @@ func TestGolden(t *testing.T) {
 		server []cphtest.Option // nil: --demo
 		args   []string
 	}{
-		"demo_table":      {args: []string{"--demo"}},
-		"demo_json":       {args: []string{"--demo", "--output", "json"}},
-		"demo_filtered":   {args: []string{"--demo", "--label", "cloud_phone", "--os", "AOSP7.1.1"}},
-		"demo_empty":      {args: []string{"--demo", "--type", "share"}},
-		"demo_empty_json": {args: []string{"--demo", "--type", "private", "--output", "json"}},
-		"varied_table":    {server: []cphtest.Option{cphtest.WithImages(varied...)}},
-		"varied_json":     {server: []cphtest.Option{cphtest.WithImages(varied...)}, args: []string{"--output=json"}},
+		"demo_table":        {args: []string{"--demo"}},
+		"demo_json":         {args: []string{"--demo", "--output", "json"}},
+		"demo_filtered":     {args: []string{"--demo", "--label", "cloud_phone", "--os", "AOSP7.1.1"}},
+		"demo_public":       {args: []string{"--demo", "--type", "public"}},
+		"demo_private":      {args: []string{"--demo", "--type", "private"}},
+		"demo_private_json": {args: []string{"--demo", "--type", "private", "--output", "json"}},
+		"demo_shared":       {args: []string{"--demo", "--type", "share"}},
+		"demo_empty":        {args: []string{"--demo", "--type", "share", "--label", "cloud_game"}},
+		"varied_table":      {server: []cphtest.Option{cphtest.WithImages(varied...)}},
+		"varied_json":       {server: []cphtest.Option{cphtest.WithImages(varied...)}, args: []string{"--output=json"}},
 	}
 	for name, tt := range tests {
 		t.Run(name, func(t *testing.T) {
@@ -120,11 +123,47 @@ func TestGolden(t *testing.T) {
 func TestDemo_NeedsNoCredentials(t *testing.T) {
 	r := runCLI(t, env{}, "--demo")
 	require.Equal(t, exitOK, r.code, r.stderr)
-	for _, id := range []string{"20032420200401a60b0003a99684b8ea", "20032120200330a20b000eae5b8c01e6", "be4d231e44d2a4ccf612660a473fe1e3"} {
-		assert.Contains(t, r.stdout, id)
+	lines := strings.Split(strings.TrimSuffix(r.stdout, "\n"), "\n")
+	require.Len(t, lines, 6, "a header and five images")
+	// The documented three first and unchanged (CI greps for "^<id> ").
+	for i, img := range cphtest.DocumentedImages() {
+		assert.True(t, strings.HasPrefix(lines[1+i], img.ID+" "), lines[1+i])
+		assert.True(t, strings.HasSuffix(lines[1+i], " public"), lines[1+i])
 	}
 	assert.Contains(t, r.stderr, "--demo")
 	assert.NotContains(t, r.stdout, "--demo", "notes go to stderr, not into the output")
+}
+
+// Every --type of the demo lists something, and what it lists has that
+// type.
+func TestDemo_EveryTypeShowsSomething(t *testing.T) {
+	documented := cphtest.DocumentedImages()
+	want := map[cph.ImageType][]cph.PhoneImage{
+		cph.ImageTypePublic:  documented,
+		cph.ImageTypePrivate: {demoPrivateImage},
+		cph.ImageTypeShared:  {demoSharedImage},
+		cph.ImageTypeAll:     append(append(documented, demoPrivateImage), demoSharedImage),
+		"":                   append(append(documented, demoPrivateImage), demoSharedImage),
+	}
+	for _, tp := range cph.ImageType("").Values() {
+		assert.Contains(t, want, tp, "every type the command takes is checked")
+	}
+	for tp, images := range want {
+		t.Run("type "+string(tp), func(t *testing.T) {
+			args := []string{"--demo", "--output", "json"}
+			if tp != "" {
+				args = append(args, "--type", string(tp))
+			}
+			r := runCLI(t, env{}, args...)
+			require.Equal(t, exitOK, r.code, r.stderr)
+			var doc struct {
+				PhoneImages []cph.PhoneImage `json:"phone_images"`
+			}
+			require.NoError(t, json.Unmarshal([]byte(r.stdout), &doc))
+			assert.NotEmpty(t, doc.PhoneImages)
+			assert.Equal(t, images, doc.PhoneImages)
+		})
+	}
 }
 
 func TestUsageAndConfigErrors(t *testing.T) {
