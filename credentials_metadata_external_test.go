@@ -53,8 +53,8 @@ func (c *metaClock) advance(d time.Duration) {
 	c.t = c.t.Add(d)
 }
 
-// newMetadata starts a metadata server that is closed when the test ends.
-func newMetadata(t *testing.T, creds cph.Credentials, expires time.Time) *cphtest.MetadataServer {
+// newMetaServer starts a metadata server that is closed when the test ends.
+func newMetaServer(t *testing.T, creds cph.Credentials, expires time.Time) *cphtest.MetadataServer {
 	t.Helper()
 	srv := cphtest.NewMetadataServer(creds, expires)
 	t.Cleanup(srv.Close)
@@ -127,7 +127,7 @@ func (g *gateKeys) RoundTrip(r *http.Request) (*http.Response, error) {
 
 func TestMetadataCredentialsFetchAndCache(t *testing.T) {
 	clock := newMetaClock()
-	md := newMetadata(t, metaCreds("META0001"), clock.now().Add(time.Hour))
+	md := newMetaServer(t, metaCreds("META0001"), clock.now().Add(time.Hour))
 	p := metaProvider(md, clock)
 
 	got, err := p.Retrieve(context.Background())
@@ -163,7 +163,7 @@ func TestMetadataCredentialsRefreshedBeforeExpiry(t *testing.T) {
 		t.Run(name, func(t *testing.T) {
 			clock := newMetaClock()
 			start := clock.now()
-			md := newMetadata(t, metaCreds("META0001"), start.Add(tc.lifetime))
+			md := newMetaServer(t, metaCreds("META0001"), start.Add(tc.lifetime))
 			p := metaProvider(md, clock)
 
 			first, err := p.Retrieve(context.Background())
@@ -188,7 +188,7 @@ func TestMetadataCredentialsRefreshedBeforeExpiry(t *testing.T) {
 
 func TestMetadataCredentialsFailedRefreshKeepsValidCredentials(t *testing.T) {
 	clock := newMetaClock()
-	md := newMetadata(t, metaCreds("META0001"), clock.now().Add(time.Hour))
+	md := newMetaServer(t, metaCreds("META0001"), clock.now().Add(time.Hour))
 	p := metaProvider(md, clock)
 	first, err := p.Retrieve(context.Background())
 	require.NoError(t, err)
@@ -228,7 +228,7 @@ func TestMetadataCredentialsFailedRefreshKeepsValidCredentials(t *testing.T) {
 func TestMetadataCredentialsConcurrentCallersShareOneFetch(t *testing.T) {
 	const callers = 8
 	clock := newMetaClock()
-	md := newMetadata(t, metaCreds("META0001"), clock.now().Add(time.Hour))
+	md := newMetaServer(t, metaCreds("META0001"), clock.now().Add(time.Hour))
 	p := metaProvider(md, clock)
 	gate := newGateKeys(t, p)
 
@@ -257,7 +257,7 @@ func TestMetadataCredentialsConcurrentCallersShareOneFetch(t *testing.T) {
 
 func TestMetadataCredentialsWaiterCancelled(t *testing.T) {
 	clock := newMetaClock()
-	md := newMetadata(t, metaCreds("META0001"), clock.now().Add(time.Hour))
+	md := newMetaServer(t, metaCreds("META0001"), clock.now().Add(time.Hour))
 	p := metaProvider(md, clock)
 	gate := newGateKeys(t, p)
 
@@ -287,7 +287,7 @@ func TestMetadataCredentialsWaiterCancelled(t *testing.T) {
 func TestMetadataCredentialsSessionToken(t *testing.T) {
 	t.Run("a refused token is renewed once", func(t *testing.T) {
 		clock := newMetaClock()
-		md := newMetadata(t, metaCreds("META0001"), clock.now().Add(time.Hour))
+		md := newMetaServer(t, metaCreds("META0001"), clock.now().Add(time.Hour))
 		p := metaProvider(md, clock)
 		_, err := p.Retrieve(context.Background())
 		require.NoError(t, err)
@@ -304,7 +304,7 @@ func TestMetadataCredentialsSessionToken(t *testing.T) {
 	})
 	t.Run("renewed when it ages", func(t *testing.T) {
 		clock := newMetaClock()
-		md := newMetadata(t, metaCreds("META0001"), clock.now().Add(12*time.Hour))
+		md := newMetaServer(t, metaCreds("META0001"), clock.now().Add(12*time.Hour))
 		p := metaProvider(md, clock)
 		_, err := p.Retrieve(context.Background())
 		require.NoError(t, err)
@@ -320,7 +320,7 @@ func TestMetadataCredentialsSessionToken(t *testing.T) {
 	})
 	t.Run("service without tokens", func(t *testing.T) {
 		clock := newMetaClock()
-		md := newMetadata(t, metaCreds("META0001"), clock.now().Add(time.Hour))
+		md := newMetaServer(t, metaCreds("META0001"), clock.now().Add(time.Hour))
 		md.InjectFault(1, cphtest.Fault{Operation: "GetSessionToken", Status: http.StatusNotFound})
 		got, err := metaProvider(md, clock).Retrieve(context.Background())
 		require.NoError(t, err)
@@ -329,7 +329,7 @@ func TestMetadataCredentialsSessionToken(t *testing.T) {
 	})
 	t.Run("service that requires tokens", func(t *testing.T) {
 		clock := newMetaClock()
-		md := newMetadata(t, metaCreds("META0001"), clock.now().Add(time.Hour))
+		md := newMetaServer(t, metaCreds("META0001"), clock.now().Add(time.Hour))
 		md.RequireSessionTokens(true)
 		got, err := metaProvider(md, clock).Retrieve(context.Background())
 		require.NoError(t, err)
@@ -376,7 +376,7 @@ func TestMetadataCredentialsErrors(t *testing.T) {
 			if expires.IsZero() {
 				expires = valid
 			}
-			md := newMetadata(t, creds, expires)
+			md := newMetaServer(t, creds, expires)
 			if tc.fault != nil {
 				md.InjectFault(1, *tc.fault)
 			}
@@ -404,7 +404,7 @@ func TestMetadataCredentialsErrors(t *testing.T) {
 }
 
 func TestMetadataCredentialsCancelled(t *testing.T) {
-	md := newMetadata(t, metaCreds("META0001"), time.Now().Add(time.Hour))
+	md := newMetaServer(t, metaCreds("META0001"), time.Now().Add(time.Hour))
 	ctx, cancel := context.WithCancel(context.Background())
 	cancel()
 	_, err := metaProvider(md, newMetaClock()).Retrieve(ctx)
@@ -416,13 +416,13 @@ func TestMetadataCredentialsCancelled(t *testing.T) {
 func TestMetadataCredentialsInChain(t *testing.T) {
 	t.Setenv("HUAWEICLOUD_SDK_AK", "ENVAK0001")
 	t.Setenv("HUAWEICLOUD_SDK_SK", metaSK)
-	md := newMetadata(t, metaCreds("META0001"), time.Now().Add(time.Hour))
+	md := newMetaServer(t, metaCreds("META0001"), time.Now().Add(time.Hour))
 	md.Close() // off ECS
 	got, err := cph.ChainCredentials(metaProvider(md, newMetaClock()), cph.EnvCredentials()).Retrieve(context.Background())
 	require.NoError(t, err)
 	assert.Equal(t, cph.Credentials{AccessKey: "ENVAK0001", SecretKey: metaSK}, got)
 
-	md2 := newMetadata(t, metaCreds("META0001"), time.Now().Add(time.Hour))
+	md2 := newMetaServer(t, metaCreds("META0001"), time.Now().Add(time.Hour))
 	md2.InjectFault(1, cphtest.Fault{Operation: "GetSecurityKey", Status: http.StatusInternalServerError})
 	_, err = cph.ChainCredentials(metaProvider(md2, newMetaClock()), cph.EnvCredentials()).Retrieve(context.Background())
 	assert.Error(t, err, "a failing metadata service stops the chain")
@@ -431,7 +431,7 @@ func TestMetadataCredentialsInChain(t *testing.T) {
 // TestMetadataCredentialsSignRequests: a client with the metadata provider
 // signs with the temporary keys and sends their security token.
 func TestMetadataCredentialsSignRequests(t *testing.T) {
-	md := newMetadata(t, metaCreds("META0001"), time.Now().Add(time.Hour)) // on the real clock, as the signature's date is
+	md := newMetaServer(t, metaCreds("META0001"), time.Now().Add(time.Hour)) // on the real clock, as the signature's date is
 	cloud := cphtest.NewServer(cphtest.WithCredentials(metaCreds("META0001")))
 	t.Cleanup(cloud.Close)
 	p := cph.MetadataCredentials(cph.WithMetadataEndpoint(md.URL))
@@ -457,7 +457,7 @@ func TestMetadataCredentialsSignRequests(t *testing.T) {
 }
 
 func TestWithMetadataEndpointInvalid(t *testing.T) {
-	md := newMetadata(t, metaCreds("META0001"), time.Now().Add(time.Hour))
+	md := newMetaServer(t, metaCreds("META0001"), time.Now().Add(time.Hour))
 	tests := map[string]string{
 		"relative":     "127.0.0.1:8080",
 		"not http":     "ftp://127.0.0.1",
@@ -496,7 +496,7 @@ func TestWithMetadataEndpointInvalid(t *testing.T) {
 }
 
 func TestWithMetadataEndpointPath(t *testing.T) {
-	md := newMetadata(t, metaCreds("META0001"), time.Now().Add(time.Hour))
+	md := newMetaServer(t, metaCreds("META0001"), time.Now().Add(time.Hour))
 	tests := map[string]struct {
 		endpoint string
 		wantPath string // of the security key request
@@ -518,7 +518,7 @@ func TestWithMetadataEndpointPath(t *testing.T) {
 }
 
 func TestMetadataProviderPrintsNoSecretOnTheFake(t *testing.T) {
-	md := newMetadata(t, metaCreds("META0001"), time.Now().Add(time.Hour))
+	md := newMetaServer(t, metaCreds("META0001"), time.Now().Add(time.Hour))
 	p := cph.MetadataCredentials(cph.WithMetadataEndpoint(md.URL))
 	cph.AssertPrintsNoSecret(t, p, "cphtest-session-1") // nothing fetched yet
 	assert.Contains(t, fmt.Sprint(p), `Endpoint:"`+md.URL+`"`)

@@ -93,12 +93,12 @@ type MetadataServer struct {
 	issued   int                  // session tokens issued, numbering them
 	tokens   map[string]time.Time // valid session tokens and their expiry
 	requests []Request
-	fault    pendingFault
+	fault    metadataPendingFault
 }
 
-// pendingFault is the fault InjectFault left for the next n requests it
+// metadataPendingFault is the fault InjectFault left for the next n requests it
 // applies to.
-type pendingFault struct {
+type metadataPendingFault struct {
 	n int
 	f Fault
 }
@@ -186,7 +186,7 @@ func (s *MetadataServer) InjectFault(n int, f Fault) {
 	f.Header = f.Header.Clone()
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	s.fault = pendingFault{n: max(n, 0), f: f}
+	s.fault = metadataPendingFault{n: max(n, 0), f: f}
 }
 
 // Requests returns the requests the server received, in order of arrival,

@@ -23,8 +23,8 @@ import (
 )
 
 const (
-	tokenPath = "/meta-data/latest/api/token"
-	keyPath   = "/openstack/latest/securitykey"
+	mdTokenPath = "/meta-data/latest/api/token"
+	mdKeyPath   = "/openstack/latest/securitykey"
 )
 
 var (
@@ -84,14 +84,14 @@ func mdTry(ctx context.Context, srv *cphtest.MetadataServer, method, path string
 // mdToken asks srv for a session token.
 func mdToken(t *testing.T, srv *cphtest.MetadataServer) string {
 	t.Helper()
-	a := mdSend(t, srv, http.MethodPut, tokenPath, "X-Metadata-Token-Ttl-Seconds", "21600")
+	a := mdSend(t, srv, http.MethodPut, mdTokenPath, "X-Metadata-Token-Ttl-Seconds", "21600")
 	require.Equal(t, http.StatusOK, a.status, a.body)
 	return a.body
 }
 
 func TestMetadataServerSessionTokens(t *testing.T) {
 	srv := newMD(t, mdCreds, mdExpires)
-	first := mdSend(t, srv, http.MethodPut, tokenPath, "X-Metadata-Token-Ttl-Seconds", "21600")
+	first := mdSend(t, srv, http.MethodPut, mdTokenPath, "X-Metadata-Token-Ttl-Seconds", "21600")
 	assert.Equal(t, http.StatusOK, first.status)
 	assert.Equal(t, "cphtest-session-1", first.body)
 	assert.Equal(t, "text/plain; charset=utf-8", first.header.Get("Content-Type"))
@@ -113,11 +113,11 @@ func TestMetadataServerSessionTokens(t *testing.T) {
 	}
 	for name, tc := range tests {
 		t.Run(name, func(t *testing.T) {
-			a := mdSend(t, srv, http.MethodPut, tokenPath, tc.headers...)
+			a := mdSend(t, srv, http.MethodPut, mdTokenPath, tc.headers...)
 			assert.Equal(t, tc.wantStatus, a.status, a.body)
 			if tc.wantStatus == http.StatusOK {
 				assert.True(t, strings.HasPrefix(a.body, "cphtest-session-"), a.body)
-				key := mdSend(t, srv, http.MethodGet, keyPath, "X-Metadata-Token", a.body)
+				key := mdSend(t, srv, http.MethodGet, mdKeyPath, "X-Metadata-Token", a.body)
 				assert.Equal(t, http.StatusOK, key.status, "the token is valid")
 			}
 		})
@@ -128,7 +128,7 @@ func TestMetadataServerSecurityKey(t *testing.T) {
 	srv := newMD(t, mdCreds, mdExpires)
 	token := mdToken(t, srv)
 
-	a := mdSend(t, srv, http.MethodGet, keyPath, "X-Metadata-Token", token)
+	a := mdSend(t, srv, http.MethodGet, mdKeyPath, "X-Metadata-Token", token)
 	assert.Equal(t, http.StatusOK, a.status)
 	assert.Equal(t, "application/json", a.header.Get("Content-Type"))
 	assert.JSONEq(t, mdBody, a.body)
@@ -149,7 +149,7 @@ func TestMetadataServerSecurityKey(t *testing.T) {
 	for name, tc := range tests {
 		t.Run(name, func(t *testing.T) {
 			srv.RequireSessionTokens(tc.required)
-			a := mdSend(t, srv, http.MethodGet, keyPath, tc.headers...)
+			a := mdSend(t, srv, http.MethodGet, mdKeyPath, tc.headers...)
 			assert.Equal(t, tc.wantStatus, a.status, a.body)
 			if tc.wantStatus == http.StatusOK {
 				assert.JSONEq(t, mdBody, a.body)
@@ -165,11 +165,11 @@ func TestMetadataServerExpireSessionTokens(t *testing.T) {
 	srv := newMD(t, mdCreds, mdExpires)
 	old := mdToken(t, srv)
 	srv.ExpireSessionTokens()
-	assert.Equal(t, http.StatusUnauthorized, mdSend(t, srv, http.MethodGet, keyPath, "X-Metadata-Token", old).status)
+	assert.Equal(t, http.StatusUnauthorized, mdSend(t, srv, http.MethodGet, mdKeyPath, "X-Metadata-Token", old).status)
 	renewed := mdToken(t, srv)
 	assert.Equal(t, "cphtest-session-2", renewed)
-	assert.Equal(t, http.StatusOK, mdSend(t, srv, http.MethodGet, keyPath, "X-Metadata-Token", renewed).status)
-	assert.Equal(t, http.StatusOK, mdSend(t, srv, http.MethodGet, keyPath).status, "tokens stay optional")
+	assert.Equal(t, http.StatusOK, mdSend(t, srv, http.MethodGet, mdKeyPath, "X-Metadata-Token", renewed).status)
+	assert.Equal(t, http.StatusOK, mdSend(t, srv, http.MethodGet, mdKeyPath).status, "tokens stay optional")
 }
 
 // mdClock is a settable clock for the server.
@@ -208,12 +208,12 @@ func TestMetadataServerTokenTTL(t *testing.T) {
 			if tc.ttl != "" {
 				headers = []string{"X-Metadata-Token-Ttl-Seconds", tc.ttl}
 			}
-			token := mdSend(t, srv, http.MethodPut, tokenPath, headers...).body
+			token := mdSend(t, srv, http.MethodPut, mdTokenPath, headers...).body
 
 			clock.advance(tc.valid - time.Second)
-			assert.Equal(t, http.StatusOK, mdSend(t, srv, http.MethodGet, keyPath, "X-Metadata-Token", token).status, "still valid")
+			assert.Equal(t, http.StatusOK, mdSend(t, srv, http.MethodGet, mdKeyPath, "X-Metadata-Token", token).status, "still valid")
 			clock.advance(time.Second)
-			assert.Equal(t, http.StatusUnauthorized, mdSend(t, srv, http.MethodGet, keyPath, "X-Metadata-Token", token).status, "expired")
+			assert.Equal(t, http.StatusUnauthorized, mdSend(t, srv, http.MethodGet, mdKeyPath, "X-Metadata-Token", token).status, "expired")
 			assert.Equal(t, clock.now(), srv.Requests()[2].Time, "stamped by the server's clock")
 		})
 	}
@@ -222,7 +222,7 @@ func TestMetadataServerTokenTTL(t *testing.T) {
 		srv.SetClock(func() time.Time { return time.Date(2000, 1, 1, 0, 0, 0, 0, time.UTC) })
 		srv.SetClock(nil)
 		before := time.Now()
-		mdSend(t, srv, http.MethodGet, keyPath)
+		mdSend(t, srv, http.MethodGet, mdKeyPath)
 		assert.False(t, srv.Requests()[0].Time.Before(before))
 	})
 }
@@ -230,7 +230,7 @@ func TestMetadataServerTokenTTL(t *testing.T) {
 func TestMetadataServerAgency(t *testing.T) {
 	t.Run("none attached", func(t *testing.T) {
 		srv := newMD(t, cph.Credentials{}, time.Time{})
-		a := mdSend(t, srv, http.MethodGet, keyPath, "X-Metadata-Token", mdToken(t, srv))
+		a := mdSend(t, srv, http.MethodGet, mdKeyPath, "X-Metadata-Token", mdToken(t, srv))
 		assert.Equal(t, http.StatusUnauthorized, a.status)
 		assert.Equal(t, "Please configure Cloud Service Agency first", a.body)
 
@@ -241,17 +241,17 @@ func TestMetadataServerAgency(t *testing.T) {
 		srv := newMD(t, mdCreds, mdExpires)
 		renewed := cph.Credentials{AccessKey: "MDTESTAK0002", SecretKey: "s2", SecurityToken: "t2"}
 		srv.SetCredentials(renewed, time.Date(2026, 3, 1, 6, 0, 0, 0, time.UTC))
-		a := mdSend(t, srv, http.MethodGet, keyPath)
+		a := mdSend(t, srv, http.MethodGet, mdKeyPath)
 		assert.JSONEq(t, `{"credential":{"access":"MDTESTAK0002","expires_at":"2026-03-01T06:00:00.000000Z","secret":"s2","securitytoken":"t2"}}`, a.body)
 
 		srv.SetCredentials(cph.Credentials{}, time.Time{})
-		a = mdSend(t, srv, http.MethodGet, keyPath)
+		a = mdSend(t, srv, http.MethodGet, mdKeyPath)
 		assert.Equal(t, http.StatusUnauthorized, a.status)
 		assert.Equal(t, "Please configure Cloud Service Agency first", a.body)
 	})
 	t.Run("expired credentials served as they are", func(t *testing.T) {
 		srv := newMD(t, mdCreds, time.Date(2020, 1, 8, 3, 50, 7, 574000000, time.UTC))
-		a := mdSend(t, srv, http.MethodGet, keyPath)
+		a := mdSend(t, srv, http.MethodGet, mdKeyPath)
 		assert.Equal(t, http.StatusOK, a.status)
 		assert.Contains(t, a.body, `"expires_at":"2020-01-08T03:50:07.574000Z"`)
 	})
@@ -263,12 +263,12 @@ func TestMetadataServerOtherRoutes(t *testing.T) {
 		method, path string
 		wantStatus   int
 	}{
-		"GET the token path":      {http.MethodGet, tokenPath, http.StatusMethodNotAllowed},
-		"POST the token path":     {http.MethodPost, tokenPath, http.StatusMethodNotAllowed},
-		"PUT the security key":    {http.MethodPut, keyPath, http.StatusMethodNotAllowed},
+		"GET the token path":      {http.MethodGet, mdTokenPath, http.StatusMethodNotAllowed},
+		"POST the token path":     {http.MethodPost, mdTokenPath, http.StatusMethodNotAllowed},
+		"PUT the security key":    {http.MethodPut, mdKeyPath, http.StatusMethodNotAllowed},
 		"other metadata":          {http.MethodGet, "/openstack/latest/meta_data.json", http.StatusNotFound},
 		"EC2 style token path":    {http.MethodPut, "/latest/api/token", http.StatusNotFound},
-		"security key, more path": {http.MethodGet, keyPath + "/x", http.StatusNotFound},
+		"security key, more path": {http.MethodGet, mdKeyPath + "/x", http.StatusNotFound},
 	}
 	for name, tc := range tests {
 		t.Run(name, func(t *testing.T) {
@@ -283,16 +283,16 @@ func TestMetadataServerRequests(t *testing.T) {
 	srv := newMD(t, mdCreds, mdExpires)
 	before := time.Now()
 	token := mdToken(t, srv)
-	mdSend(t, srv, http.MethodGet, keyPath+"?x=1", "X-Metadata-Token", token)
+	mdSend(t, srv, http.MethodGet, mdKeyPath+"?x=1", "X-Metadata-Token", token)
 	after := time.Now()
 
 	reqs := srv.Requests()
 	require.Len(t, reqs, 2)
 	assert.Equal(t, http.MethodPut, reqs[0].Method)
-	assert.Equal(t, tokenPath, reqs[0].Path)
+	assert.Equal(t, mdTokenPath, reqs[0].Path)
 	assert.Equal(t, "21600", reqs[0].Header.Get("X-Metadata-Token-Ttl-Seconds"))
 	assert.Equal(t, http.MethodGet, reqs[1].Method)
-	assert.Equal(t, keyPath, reqs[1].Path)
+	assert.Equal(t, mdKeyPath, reqs[1].Path)
 	assert.Equal(t, "1", reqs[1].Query.Get("x"))
 	assert.Equal(t, token, reqs[1].Header.Get("X-Metadata-Token"))
 	for _, r := range reqs {
@@ -306,7 +306,7 @@ func TestMetadataServerRequests(t *testing.T) {
 
 	srv.ResetRequests()
 	assert.Empty(t, srv.Requests())
-	mdSend(t, srv, http.MethodGet, keyPath)
+	mdSend(t, srv, http.MethodGet, mdKeyPath)
 	assert.Len(t, srv.Requests(), 1)
 }
 
@@ -361,7 +361,7 @@ func TestMetadataServerFaultAnswers(t *testing.T) {
 		"headers on the normal answer": {fault: cphtest.Fault{Header: http.Header{"X-Extra": {"a", "b"}}},
 			wantStatus: 200, wantBody: mdBody, wantHeader: http.Header{"X-Extra": {"a", "b"}}},
 		"narrowed to the token route, on the token route": {fault: cphtest.Fault{Operation: "GetSessionToken", Status: 404},
-			method: http.MethodPut, path: tokenPath, wantStatus: 404, wantBody: "Not Found"},
+			method: http.MethodPut, path: mdTokenPath, wantStatus: 404, wantBody: "Not Found"},
 		"narrowed to the token route, on the key route": {fault: cphtest.Fault{Operation: "GetSessionToken", Status: 404},
 			wantStatus: 200, wantBody: mdBody},
 		"narrowed to the key route":      {fault: cphtest.Fault{Operation: "GetSecurityKey", Status: 500}, wantStatus: 500, wantBody: "Internal Server Error"},
@@ -377,7 +377,7 @@ func TestMetadataServerFaultAnswers(t *testing.T) {
 				method = http.MethodGet
 			}
 			if path == "" {
-				path = keyPath
+				path = mdKeyPath
 			}
 			a := mdSend(t, srv, method, path)
 			assert.Equal(t, tc.wantStatus, a.status)
@@ -398,29 +398,29 @@ func TestMetadataServerFaultCounts(t *testing.T) {
 		srv := newMD(t, mdCreds, mdExpires)
 		srv.InjectFault(2, cphtest.Fault{Operation: "GetSecurityKey", Status: 500})
 		assert.Equal(t, "cphtest-session-1", mdToken(t, srv), "another operation: not counted")
-		assert.Equal(t, 500, mdSend(t, srv, http.MethodGet, keyPath).status)
-		assert.Equal(t, 500, mdSend(t, srv, http.MethodGet, keyPath).status)
-		assert.Equal(t, 200, mdSend(t, srv, http.MethodGet, keyPath).status)
+		assert.Equal(t, 500, mdSend(t, srv, http.MethodGet, mdKeyPath).status)
+		assert.Equal(t, 500, mdSend(t, srv, http.MethodGet, mdKeyPath).status)
+		assert.Equal(t, 200, mdSend(t, srv, http.MethodGet, mdKeyPath).status)
 	})
 	t.Run("a later call replaces it", func(t *testing.T) {
 		srv := newMD(t, mdCreds, mdExpires)
 		srv.InjectFault(5, cphtest.Fault{Status: 500})
 		srv.InjectFault(1, cphtest.Fault{Status: 503})
-		assert.Equal(t, 503, mdSend(t, srv, http.MethodGet, keyPath).status)
-		assert.Equal(t, 200, mdSend(t, srv, http.MethodGet, keyPath).status)
+		assert.Equal(t, 503, mdSend(t, srv, http.MethodGet, mdKeyPath).status)
+		assert.Equal(t, 200, mdSend(t, srv, http.MethodGet, mdKeyPath).status)
 	})
 	t.Run("n <= 0 cancels it", func(t *testing.T) {
 		for _, n := range []int{0, -1} {
 			srv := newMD(t, mdCreds, mdExpires)
 			srv.InjectFault(5, cphtest.Fault{Status: 500})
 			srv.InjectFault(n, cphtest.Fault{Status: 503})
-			assert.Equal(t, 200, mdSend(t, srv, http.MethodGet, keyPath).status, "n = %d", n)
+			assert.Equal(t, 200, mdSend(t, srv, http.MethodGet, mdKeyPath).status, "n = %d", n)
 		}
 	})
 	t.Run("a failed token request issues none", func(t *testing.T) {
 		srv := newMD(t, mdCreds, mdExpires)
 		srv.InjectFault(1, cphtest.Fault{Operation: "GetSessionToken", Status: 503})
-		assert.Equal(t, 503, mdSend(t, srv, http.MethodPut, tokenPath).status)
+		assert.Equal(t, 503, mdSend(t, srv, http.MethodPut, mdTokenPath).status)
 		assert.Equal(t, "cphtest-session-1", mdToken(t, srv))
 	})
 	t.Run("the fault's header is its own", func(t *testing.T) {
@@ -428,15 +428,15 @@ func TestMetadataServerFaultCounts(t *testing.T) {
 		h := http.Header{"Retry-After": {"1"}}
 		srv.InjectFault(1, cphtest.Fault{Status: 503, Header: h})
 		h.Set("Retry-After", "99")
-		assert.Equal(t, "1", mdSend(t, srv, http.MethodGet, keyPath).header.Get("Retry-After"))
+		assert.Equal(t, "1", mdSend(t, srv, http.MethodGet, mdKeyPath).header.Get("Retry-After"))
 	})
 	t.Run("faulted requests are recorded", func(t *testing.T) {
 		srv := newMD(t, mdCreds, mdExpires)
 		srv.InjectFault(1, cphtest.Fault{Reset: true})
-		_, err := mdTry(ctx(t), srv, http.MethodGet, keyPath)
+		_, err := mdTry(ctx(t), srv, http.MethodGet, mdKeyPath)
 		require.Error(t, err)
 		require.Len(t, srv.Requests(), 1)
-		assert.Equal(t, keyPath, srv.Requests()[0].Path)
+		assert.Equal(t, mdKeyPath, srv.Requests()[0].Path)
 	})
 }
 
@@ -444,24 +444,24 @@ func TestMetadataServerFaultDelivery(t *testing.T) {
 	t.Run("Reset closes the connection", func(t *testing.T) {
 		srv := newMD(t, mdCreds, mdExpires)
 		srv.InjectFault(1, cphtest.Fault{Reset: true})
-		_, err := mdTry(ctx(t), srv, http.MethodGet, keyPath)
+		_, err := mdTry(ctx(t), srv, http.MethodGet, mdKeyPath)
 		require.Error(t, err)
-		assert.Equal(t, 200, mdSend(t, srv, http.MethodGet, keyPath).status, "one request only")
+		assert.Equal(t, 200, mdSend(t, srv, http.MethodGet, mdKeyPath).status, "one request only")
 	})
 	t.Run("Truncate sends half the declared body", func(t *testing.T) {
 		srv := newMD(t, mdCreds, mdExpires)
 		srv.InjectFault(1, cphtest.Fault{Truncate: true})
-		a, err := mdTry(ctx(t), srv, http.MethodGet, keyPath)
+		a, err := mdTry(ctx(t), srv, http.MethodGet, mdKeyPath)
 		require.ErrorIs(t, err, io.ErrUnexpectedEOF)
 		assert.Equal(t, 200, a.status)
-		full := mdSend(t, srv, http.MethodGet, keyPath).body
+		full := mdSend(t, srv, http.MethodGet, mdKeyPath).body
 		assert.Equal(t, strconv.Itoa(len(full)), a.header.Get("Content-Length"), "the whole body's length declared")
 		assert.Equal(t, full[:len(full)/2], a.body)
 	})
 	t.Run("Truncate with a status", func(t *testing.T) {
 		srv := newMD(t, mdCreds, mdExpires)
 		srv.InjectFault(1, cphtest.Fault{Status: 500, Body: "0123456789", Truncate: true})
-		a, err := mdTry(ctx(t), srv, http.MethodGet, keyPath)
+		a, err := mdTry(ctx(t), srv, http.MethodGet, mdKeyPath)
 		require.ErrorIs(t, err, io.ErrUnexpectedEOF)
 		assert.Equal(t, 500, a.status)
 		assert.Equal(t, "01234", a.body)
@@ -471,16 +471,16 @@ func TestMetadataServerFaultDelivery(t *testing.T) {
 		srv.InjectFault(1, cphtest.Fault{Delay: time.Hour})
 		short, cancel := context.WithTimeout(ctx(t), 50*time.Millisecond)
 		defer cancel()
-		_, err := mdTry(short, srv, http.MethodGet, keyPath)
+		_, err := mdTry(short, srv, http.MethodGet, mdKeyPath)
 		assert.ErrorIs(t, err, context.DeadlineExceeded, "no answer before the delay")
 
 		srv.InjectFault(1, cphtest.Fault{Delay: time.Millisecond, Status: 503})
-		assert.Equal(t, 503, mdSend(t, srv, http.MethodGet, keyPath).status, "then the fault's answer")
+		assert.Equal(t, 503, mdSend(t, srv, http.MethodGet, mdKeyPath).status, "then the fault's answer")
 	})
 	t.Run("Delay then the normal answer", func(t *testing.T) {
 		srv := newMD(t, mdCreds, mdExpires)
 		srv.InjectFault(1, cphtest.Fault{Delay: time.Millisecond})
-		a := mdSend(t, srv, http.MethodGet, keyPath)
+		a := mdSend(t, srv, http.MethodGet, mdKeyPath)
 		assert.Equal(t, 200, a.status)
 		assert.JSONEq(t, mdBody, a.body)
 	})
@@ -489,16 +489,16 @@ func TestMetadataServerFaultDelivery(t *testing.T) {
 		srv.InjectFault(1, cphtest.Fault{Hang: true, Status: 200})
 		short, cancel := context.WithTimeout(ctx(t), 50*time.Millisecond)
 		defer cancel()
-		_, err := mdTry(short, srv, http.MethodGet, keyPath)
+		_, err := mdTry(short, srv, http.MethodGet, mdKeyPath)
 		assert.ErrorIs(t, err, context.DeadlineExceeded)
-		assert.Equal(t, 200, mdSend(t, srv, http.MethodGet, keyPath).status, "the next request is answered")
+		assert.Equal(t, 200, mdSend(t, srv, http.MethodGet, mdKeyPath).status, "the next request is answered")
 	})
 	t.Run("Hang until Close", func(t *testing.T) {
 		srv := cphtest.NewMetadataServer(mdCreds, mdExpires)
 		srv.InjectFault(1, cphtest.Fault{Hang: true})
 		done := make(chan error, 1)
 		go func() {
-			_, err := mdTry(context.Background(), srv, http.MethodGet, keyPath)
+			_, err := mdTry(context.Background(), srv, http.MethodGet, mdKeyPath)
 			done <- err
 		}()
 		require.Eventually(t, func() bool { return len(srv.Requests()) == 1 }, 5*time.Second, time.Millisecond)
@@ -552,7 +552,7 @@ func TestMetadataServerConcurrentUse(t *testing.T) {
 					srv.ExpireSessionTokens()
 				}
 				_ = srv.Requests()
-				a, err := mdTry(context.Background(), srv, http.MethodGet, keyPath)
+				a, err := mdTry(context.Background(), srv, http.MethodGet, mdKeyPath)
 				if err == nil && a.status != http.StatusOK {
 					err = errors.New(a.body)
 				}
