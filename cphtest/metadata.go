@@ -178,10 +178,10 @@ func (s *MetadataServer) ExpireSessionTokens() {
 // and a session token with it, is not given) and a text/plain body: Body,
 // else "Code: Message" (or the one of them that is set), else the status
 // text; a Status outside 200 to 999 answers 500 saying so. Status 0 gives
-// the normal answer, with Body instead of its body when Body is set. Header
-// is added to the answer, replacing headers of the same names. Truncate
-// declares the whole body's length, sends its first half and closes the
-// connection.
+// the normal answer, with Body instead of its body when Body is set (Code
+// and Message go unused). Header is added to the answer, replacing headers
+// of the same names. Truncate declares the whole body's length, sends its
+// first half and closes the connection.
 func (s *MetadataServer) InjectFault(n int, f Fault) {
 	f.Header = f.Header.Clone()
 	s.mu.Lock()
