@@ -8,6 +8,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"net/url"
 	"strconv"
 	"strings"
 	"sync"
@@ -37,7 +38,8 @@ const (
 // metadataProvider fetches temporary credentials from the instance
 // metadata service and caches them until shortly before they expire.
 type metadataProvider struct {
-	endpoint string // "http://169.254.169.254"; a loopback fake in tests
+	endpoint string // "http://169.254.169.254", or WithMetadataEndpoint's
+	err      error  // an invalid WithMetadataEndpoint, returned by every Retrieve
 	hc       *http.Client
 	timeout  time.Duration
 	now      func() time.Time
@@ -67,9 +69,10 @@ type metadataCache struct {
 
 // MetadataCredentials returns a provider of the temporary credentials of
 // the ECS instance the program runs on (its agency), from the instance
-// metadata service at 169.254.169.254: a session token by
-// PUT /meta-data/latest/api/token, then the credentials, with their
-// security token and expiry, by GET /openstack/latest/securitykey.
+// metadata service at http://169.254.169.254 (or WithMetadataEndpoint's
+// address): a session token by PUT /meta-data/latest/api/token, then the
+// credentials, with their security token and expiry, by
+// GET /openstack/latest/securitykey.
 //
 // It is opt-in, never part of the default chain:
 // WithCredentialsProvider(cph.MetadataCredentials()). Making it sends
@@ -82,17 +85,77 @@ type metadataCache struct {
 // never go through a proxy and never follow redirects.
 //
 // Off ECS (nothing answers), or on an instance without an agency, the error
-// wraps ErrMissingCredentials, so ChainCredentials moves on.
-func MetadataCredentials() CredentialsProvider {
-	return newMetadataProvider(metadataEndpoint)
+// wraps ErrMissingCredentials, so ChainCredentials moves on. An invalid
+// WithMetadataEndpoint makes every Retrieve fail with an error wrapping
+// ErrInvalidEndpoint instead, which stops a chain.
+func MetadataCredentials(opts ...MetadataOption) CredentialsProvider {
+	cfg := metadataConfig{endpoint: metadataEndpoint}
+	for _, opt := range opts {
+		if opt != nil {
+			opt(&cfg)
+		}
+	}
+	p := newMetadataProvider(cfg.endpoint)
+	p.err = cfg.err
+	return p
+}
+
+// MetadataOption configures MetadataCredentials.
+type MetadataOption func(*metadataConfig)
+
+// metadataConfig is what the MetadataOptions set.
+type metadataConfig struct {
+	endpoint string
+	err      error // from the first option that refused its value
+}
+
+// WithMetadataEndpoint sets the address of the instance metadata service,
+// instead of http://169.254.169.254; in tests, a cphtest.MetadataServer's
+// URL. It must be an absolute http or https URL with a host and without
+// user information, query or fragment; a path, if any, goes before the
+// service's own paths, and a trailing slash is dropped. Plain http is
+// allowed to any host, since the real service speaks nothing else: point
+// it only at a service you trust with the credentials it hands out. ""
+// keeps the default. Of several, the last wins; an invalid one among them
+// is an error.
+//
+// A MetadataOption cannot return an error, so an invalid URL is reported
+// by the provider: every Retrieve then fails, sending nothing, with an
+// error that names WithMetadataEndpoint and wraps ErrInvalidEndpoint (not
+// ErrMissingCredentials: a chain stops there rather than skip a provider
+// that was set up wrong).
+func WithMetadataEndpoint(endpoint string) MetadataOption {
+	return func(c *metadataConfig) {
+		if endpoint == "" {
+			return
+		}
+		u, err := parseMetadataEndpoint(endpoint)
+		if err != nil {
+			if c.err == nil {
+				c.err = fmt.Errorf("cph: MetadataCredentials: WithMetadataEndpoint: %w", err)
+			}
+			return
+		}
+		c.endpoint = u.String()
+	}
+}
+
+// parseMetadataEndpoint checks a metadata endpoint as parseEndpoint checks
+// the CPH endpoint.
+func parseMetadataEndpoint(raw string) (*url.URL, error) {
+	if u, err := url.Parse(raw); err == nil && u.User != nil {
+		return nil, fmt.Errorf("%w: %q carries user information, which the metadata service does not take",
+			ErrInvalidEndpoint, u.Redacted())
+	}
+	return parseEndpoint(raw)
 }
 
 // newMetadataProvider returns a metadata provider for the service at
-// endpoint.
+// endpoint, a URL without a trailing slash.
 func newMetadataProvider(endpoint string) *metadataProvider {
 	dialer := &net.Dialer{Timeout: time.Second}
 	return &metadataProvider{
-		endpoint: strings.TrimRight(endpoint, "/"),
+		endpoint: endpoint,
 		hc: &http.Client{
 			Transport: &http.Transport{
 				Proxy:                 nil, // a link-local address is never proxied
@@ -112,6 +175,9 @@ func newMetadataProvider(endpoint string) *metadataProvider {
 // Retrieve returns the instance's temporary credentials, fetching them
 // when there are none yet or they are due for refresh.
 func (p *metadataProvider) Retrieve(ctx context.Context) (Credentials, error) {
+	if p.err != nil {
+		return Credentials{}, p.err
+	}
 	now := p.now()
 	p.cache().mu.Lock()
 	creds, refreshAt, expires, retryAt := p.cache().creds, p.cache().refreshAt, p.cache().expires, p.cache().retryAt
@@ -288,9 +354,12 @@ func parseSecurityKey(body []byte, now time.Time) (Credentials, time.Time, error
 
 // String describes the provider: its endpoint and, once it has fetched,
 // the cached credentials redacted (as Credentials.String redacts them) and
-// their expiry. It never shows the secret key, the security token or the
-// metadata session token.
+// their expiry; or the error of an invalid WithMetadataEndpoint. It never
+// shows the secret key, the security token or the metadata session token.
 func (p *metadataProvider) String() string {
+	if p.err != nil {
+		return "cph.MetadataCredentials{Error:" + strconv.Quote(p.err.Error()) + "}"
+	}
 	p.cache().mu.Lock()
 	creds, expires := p.cache().creds, p.cache().expires
 	p.cache().mu.Unlock()
