@@ -1,7 +1,12 @@
 package cphtest_test
 
 import (
+	"crypto/hmac"
+	"crypto/sha256"
+	"encoding/hex"
+	"io"
 	"net/http"
+	"net/url"
 	"strings"
 	"testing"
 	"time"
@@ -168,11 +173,24 @@ func TestAuth_RawRequests(t *testing.T) {
 			req:    rawRequest{creds: tokenCreds, sendToken: tokenCreds.SecurityToken, signToken: true},
 			status: http.StatusOK,
 		},
+		// The gateway accepts a token added after signing: the Terraform
+		// provider's library sends it so with temporary credentials.
 		"token sent but not signed": {
+			server: []cphtest.Option{cphtest.WithCredentials(tokenCreds)},
+			req:    rawRequest{creds: tokenCreds, sendToken: tokenCreds.SecurityToken},
+			status: http.StatusOK,
+		},
+		"wrong token sent, not signed": {
 			server:  []cphtest.Option{cphtest.WithCredentials(tokenCreds)},
-			req:     rawRequest{creds: tokenCreds, sendToken: tokenCreds.SecurityToken},
+			req:     rawRequest{creds: tokenCreds, sendToken: "other-token"},
 			status:  http.StatusUnauthorized,
-			message: "verify aksk signature fail",
+			message: "decrypt token fail",
+		},
+		"wrong token sent, signed": {
+			server:  []cphtest.Option{cphtest.WithCredentials(tokenCreds)},
+			req:     rawRequest{creds: tokenCreds, sendToken: "other-token", signToken: true},
+			status:  http.StatusUnauthorized,
+			message: "decrypt token fail",
 		},
 		"token not sent": {
 			server:  []cphtest.Option{cphtest.WithCredentials(tokenCreds)},
@@ -244,4 +262,178 @@ func TestAuth_TokenWithOurClient(t *testing.T) {
 	a, err := sigv.ParseAuthorization(req.Header.Get("Authorization"))
 	require.NoError(t, err)
 	assert.Contains(t, a.SignedHeaders, "x-security-token")
+}
+
+// foreignRequest is a ListPhoneImages request as a client other than this
+// module's sends it, signed by hand.
+type foreignRequest struct {
+	creds   cph.Credentials
+	headers [][2]string // sent and signed, in SignedHeaders order; Host is the server's
+	// canonical, if set, is the canonical request of the signed part,
+	// written out by hand ({host}, {project_id} and {date} replaced),
+	// signed with SDK-HMAC-SHA256 by the guide's steps; else the core
+	// signer signs headers.
+	canonical string
+	after     [][2]string // headers added after signing
+	change    func(*http.Request)
+}
+
+// do sends r to srv and returns the status and the error document, if any.
+func (r foreignRequest) do(t *testing.T, srv *cphtest.Server) (int, gatewayError) {
+	t.Helper()
+	creds := r.creds
+	if creds == (cph.Credentials{}) {
+		creds = srv.Credentials()
+	}
+	u, err := url.Parse(srv.URL + "/v1/" + srv.ProjectID() + "/cloud-phone/phone-images?image_type=public")
+	require.NoError(t, err)
+	date := time.Now().UTC().Format(sigv.DateFormat)
+	fill := strings.NewReplacer("{host}", u.Host, "{project_id}", srv.ProjectID(), "{date}", date).Replace
+	req, err := http.NewRequestWithContext(ctx(t), http.MethodGet, u.String(), nil)
+	require.NoError(t, err)
+	req.Header.Set(sigv.HeaderDate, date)
+	var signed []string
+	var headers []sigv.Header
+	for _, h := range r.headers {
+		if h[0] != "Host" {
+			req.Header.Set(h[0], fill(h[1]))
+		}
+		signed = append(signed, strings.ToLower(h[0]))
+		headers = append(headers, sigv.Header{Name: h[0], Value: fill(h[1])})
+	}
+	var auth string
+	if r.canonical != "" {
+		auth = sigv.HMACSHA256 + " Access=" + creds.AccessKey + ", SignedHeaders=" + strings.Join(signed, ";") +
+			", Signature=" + hmacSHA256Signature(date, fill(r.canonical), creds.SecretKey)
+	} else {
+		auth, err = sigv.Sign(sigv.HMACSHA256, sigv.Request{
+			Method: http.MethodGet, Host: u.Host, Path: u.Path, Query: u.Query(), Headers: headers,
+		}, creds.AccessKey, creds.SecretKey)
+		require.NoError(t, err)
+	}
+	req.Header.Set(sigv.HeaderAuthorization, auth)
+	for _, h := range r.after {
+		req.Header.Set(h[0], fill(h[1]))
+	}
+	if r.change != nil {
+		r.change(req)
+	}
+	resp, err := http.DefaultTransport.RoundTrip(req)
+	require.NoError(t, err)
+	defer resp.Body.Close()
+	body, err := io.ReadAll(resp.Body)
+	require.NoError(t, err)
+	if resp.StatusCode == http.StatusOK {
+		return resp.StatusCode, gatewayError{}
+	}
+	return resp.StatusCode, requireError(t, resp.Header, body)
+}
+
+// hmacSHA256Signature signs a canonical request by the signing guide's
+// steps (hash it, "SDK-HMAC-SHA256\ndate\nhash", HMAC with the secret key),
+// with no code of the server's.
+func hmacSHA256Signature(date, canonical, sk string) string {
+	sum := sha256.Sum256([]byte(canonical))
+	m := hmac.New(sha256.New, []byte(sk))
+	m.Write([]byte(sigv.HMACSHA256 + "\n" + date + "\n" + hex.EncodeToString(sum[:])))
+	return hex.EncodeToString(m.Sum(nil))
+}
+
+// nodeCanonical is the canonical request of the official Node.js SDK's
+// ListCloudPhoneImages, which signs content-type;host;x-project-id;x-sdk-date
+// (the set of the signing guide's own GET example, plus the project).
+const nodeCanonical = `GET
+/v1/{project_id}/cloud-phone/phone-images/
+image_type=public
+content-type:application/json
+host:{host}
+x-project-id:{project_id}
+x-sdk-date:{date}
+
+content-type;host;x-project-id;x-sdk-date
+e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855`
+
+var nodeHeaders = [][2]string{
+	{"Content-Type", "application/json"}, {"Host", "{host}"}, {"X-Project-Id", "{project_id}"}, {"X-Sdk-Date", "{date}"},
+}
+
+// terraformHeaders are what the Terraform provider's library
+// (github.com/chnsz/golangsdk) signs: every header it has set when it
+// signs, which are Accept, User-Agent and X-Sdk-Date, with no Host; it sets
+// X-Project-Id, and X-Security-Token for temporary credentials, after.
+var terraformHeaders = [][2]string{
+	{"Accept", "application/json"}, {"User-Agent", "terraform-provider-huaweicloud golangsdk"}, {"X-Sdk-Date", "{date}"},
+}
+
+func TestAuth_OtherClients(t *testing.T) {
+	token := cph.Credentials{AccessKey: "TEMPACCESSKEY0000001", SecretKey: "temp-secret", SecurityToken: "session-token-value"}
+	tests := map[string]struct {
+		server  []cphtest.Option
+		req     foreignRequest
+		status  int
+		message string
+	}{
+		"Node.js SDK: content-type;host;x-project-id;x-sdk-date": {
+			req:    foreignRequest{headers: nodeHeaders, canonical: nodeCanonical},
+			status: http.StatusOK,
+		},
+		"Node.js SDK, content-type changed in flight": {
+			req: foreignRequest{headers: nodeHeaders, canonical: nodeCanonical, change: func(r *http.Request) {
+				r.Header.Set("Content-Type", "application/json;charset=UTF-8")
+			}},
+			status:  http.StatusUnauthorized,
+			message: "verify aksk signature fail",
+		},
+		"Node.js SDK, wrong secret key": {
+			req: foreignRequest{
+				creds:   cph.Credentials{AccessKey: cphtest.DefaultAccessKey, SecretKey: "wrong"},
+				headers: nodeHeaders, canonical: nodeCanonical,
+			},
+			status:  http.StatusUnauthorized,
+			message: "verify aksk signature fail",
+		},
+		"Terraform library: accept;user-agent;x-sdk-date, X-Project-Id unsigned": {
+			req:    foreignRequest{headers: terraformHeaders, after: [][2]string{{"X-Project-Id", "{project_id}"}}},
+			status: http.StatusOK,
+		},
+		"Terraform library, token added after signing": {
+			server: []cphtest.Option{cphtest.WithCredentials(token)},
+			req: foreignRequest{creds: token, headers: terraformHeaders, after: [][2]string{
+				{"X-Project-Id", "{project_id}"}, {"X-Security-Token", token.SecurityToken},
+			}},
+			status: http.StatusOK,
+		},
+		"Terraform library, wrong token added after signing": {
+			server: []cphtest.Option{cphtest.WithCredentials(token)},
+			req: foreignRequest{creds: token, headers: terraformHeaders, after: [][2]string{
+				{"X-Project-Id", "{project_id}"}, {"X-Security-Token", "other-token"},
+			}},
+			status:  http.StatusUnauthorized,
+			message: "decrypt token fail",
+		},
+		"Terraform library, no token": {
+			server:  []cphtest.Option{cphtest.WithCredentials(token)},
+			req:     foreignRequest{creds: token, headers: terraformHeaders, after: [][2]string{{"X-Project-Id", "{project_id}"}}},
+			status:  http.StatusUnauthorized,
+			message: "decrypt token fail",
+		},
+		"Terraform library, signed User-Agent changed in flight": {
+			req: foreignRequest{headers: terraformHeaders, change: func(r *http.Request) {
+				r.Header.Set("User-Agent", "other")
+			}},
+			status:  http.StatusUnauthorized,
+			message: "verify aksk signature fail",
+		},
+	}
+	for name, tt := range tests {
+		t.Run(name, func(t *testing.T) {
+			srv := newServer(t, tt.server...)
+			status, e := tt.req.do(t, srv)
+			assert.Equal(t, tt.status, status, "error %+v", e)
+			if tt.message != "" {
+				assert.Equal(t, cphtest.CodeAuthFailed, e.Code)
+				assert.Contains(t, e.Message, tt.message)
+			}
+		})
+	}
 }
