@@ -24,10 +24,14 @@
 //     WithRegion), or an empty list when the name query asks for another
 //     name. A client made with DiscoveryOptions has no project ID and
 //     discovers it there on its first call.
-//   - It verifies AK/SK signatures (SDK-HMAC-SHA256 and SDK-HMAC-SM3) by
-//     recomputing them with the official core signer over exactly the
-//     headers the Authorization header lists, as the gateway does; so it
-//     accepts this module's client and the official SDK's CphClient alike.
+//   - It verifies AK/SK signatures (SDK-HMAC-SHA256 and SDK-HMAC-SM3) over
+//     exactly the headers the Authorization header's SignedHeaders lists,
+//     whichever they are, as the gateway does; so it accepts this module's
+//     client, the official Go SDK's CphClient (which signs neither Host nor
+//     Content-Type), requests signed as the Node.js SDK signs them
+//     (content-type;host;x-project-id;x-sdk-date) and as the Terraform
+//     provider's library does (accept;user-agent;x-sdk-date, X-Project-Id
+//     and X-Security-Token added after signing).
 //
 // Every error answer has the gateway's shape,
 //
@@ -63,6 +67,57 @@
 // lists no code for image_type; CPS.0100 is this package's choice, worded
 // like the table's "Parameter: <name> is invalid." entries. Tests should
 // match on the status or on the Code constants rather than on message text.
+//
+// What is verified, and on what each rule rests. The Authorization header
+// must read "<scheme> Access=<AK>, SignedHeaders=<a;b;...>, Signature=<hex>"
+// with the server's access key. The signature is recomputed from the
+// canonical request of Huawei Cloud's API Request Signing Guide
+// ("AK/SK签名认证算法详解", https://support.huaweicloud.com/devg-apisign/api-sign-algorithm-002.html
+// and the pages after it), whose worked example (GET /v1/77b6…/vpcs signed at
+// 20191115T033655Z, signature 7be66680…) is one of this module's tests:
+//
+//   - the method; the path, each "/"-separated segment URI-encoded (RFC 3986
+//     unreserved characters kept, every other byte %XY), ending in "/"
+//     (guide). An escaped slash (%2F) is decoded and separates segments: the
+//     guide does not say, and the signers we read (the Go core signer, the
+//     Terraform provider's library) all decode the path before splitting it;
+//   - the query: names and values URI-encoded the same way, "=" kept for an
+//     empty value, sorted by name (guide); a repeated name's values sorted,
+//     names and values compared as decoded bytes (as both signers sort); "+"
+//     is a space (as Go's url.ParseQuery and the Terraform library read it);
+//     a query that does not parse is refused;
+//   - one "name:value" line per signed header, name lower case, value
+//     trimmed (guide); one line per value, sorted, for a header sent twice,
+//     and none for a signed header not sent (the signers' rule); "host" is
+//     the request's Host;
+//   - the SignedHeaders names, lower case (guide: upper case is refused), in
+//     the order listed; x-sdk-date must be among them (guide);
+//   - the hex SHA-256 (SM3) of the body, or the value of X-Sdk-Content-Sha256
+//     (X-Sdk-Content-Sm3) when sent, where the core signer puts
+//     UNSIGNED-PAYLOAD for bodies that are not JSON.
+//
+// The string to sign is "<scheme>\n<X-Sdk-Date>\n<hex hash of the canonical
+// request>", HMAC'd with the secret key (guide); SM3 as the core signer
+// computes it (github.com/tjfoc/gmsm). The access key only selects the
+// secret key; it is not signed (guide). X-Sdk-Date must be within 15 minutes
+// of the server's clock (the guide's error table and FAQ). When the server's
+// credentials have a security token, X-Security-Token must carry it, signed
+// or not: the Terraform provider's library adds it after signing and works
+// with temporary credentials against the real gateway. A token the server
+// does not need is ignored. internal/sigv's FuzzVerifyMatchesCoreSigner
+// holds this verifier equal to the core signer on every request the core
+// signer can sign.
+//
+// The metadata service: NewMetadataServer starts a fake of the ECS instance
+// metadata service (http://169.254.169.254) serving an agency's temporary
+// credentials; point cph.MetadataCredentials at it with
+// cph.WithMetadataEndpoint(srv.URL). It issues session tokens on
+// PUT /meta-data/latest/api/token and answers
+// GET /openstack/latest/securitykey as the real service does, with its own
+// request log and faults (operations "GetSessionToken" and
+// "GetSecurityKey"). SetCredentials renews what it serves, and empty
+// credentials make an instance without an agency. MetadataServer's
+// documentation lists its answers and their sources.
 //
 // Faults. InjectFault makes the next n requests get a Fault: an error
 // answer in the gateway's shape, or a raw body such as a proxy's HTML page,
