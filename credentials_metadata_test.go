@@ -3,10 +3,7 @@ package cph
 import (
 	"fmt"
 	"net/http"
-	"net/http/httptest"
-	"sync"
 	"testing"
-	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -48,52 +45,4 @@ func TestWithMetadataEndpoint(t *testing.T) {
 			assert.Equal(t, `cph.MetadataCredentials{Endpoint:"`+tc.want+`"}`, fmt.Sprint(p))
 		})
 	}
-}
-
-// fakeClock is a settable clock for expiry tests.
-type fakeClock struct {
-	mu sync.Mutex
-	t  time.Time
-}
-
-func newFakeClock() *fakeClock {
-	return &fakeClock{t: time.Date(2026, 3, 1, 12, 0, 0, 0, time.UTC)}
-}
-
-func (c *fakeClock) now() time.Time {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return c.t
-}
-
-// fakeMetadata is what is left of the hand-written metadata service, for
-// TestMetadataProviderPrintsNoSecret in secrets_print_test.go only (which
-// credentials_metadata_external_test.go repeats against cphtest): it
-// issues the token "session-1" and serves fakeSK and fakeToken for an
-// hour. Remove it with that test.
-type fakeMetadata struct {
-	srv   *httptest.Server
-	clock *fakeClock
-}
-
-func newFakeMetadata(t *testing.T, clock *fakeClock) *fakeMetadata {
-	t.Helper()
-	f := &fakeMetadata{clock: clock}
-	f.srv = httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if r.Method == http.MethodPut {
-			_, _ = w.Write([]byte("session-1"))
-			return
-		}
-		fmt.Fprintf(w, `{"credential":{"access":"META0001","secret":"%s","securitytoken":"%s","expires_at":"%s"}}`,
-			fakeSK, fakeToken, clock.now().Add(time.Hour).UTC().Format(time.RFC3339))
-	}))
-	t.Cleanup(f.srv.Close)
-	return f
-}
-
-// provider returns a metadata provider of the fake, on the fake clock.
-func (f *fakeMetadata) provider() *metadataProvider {
-	p := newMetadataProvider(f.srv.URL)
-	p.now = f.clock.now
-	return p
 }

@@ -132,20 +132,8 @@ func TestNilClientPrints(t *testing.T) {
 	assert.Equal(t, "cph.Client(nil)", c.LogValue().String())
 }
 
-func TestMetadataProviderPrintsNoSecret(t *testing.T) {
-	f := newFakeMetadata(t, newFakeClock())
-	p := f.provider()
-	assertPrintsNoSecret(t, p, "session-1") // nothing fetched yet
-
-	creds, err := p.Retrieve(context.Background())
-	require.NoError(t, err)
-	require.Equal(t, fakeSK, creds.SecretKey, "precondition: the provider holds the secrets now")
-
-	var provider CredentialsProvider = p
-	assertPrintsNoSecret(t, provider, fakeSK, fakeToken, "session-1")
-	assert.Contains(t, fmt.Sprint(provider), `AccessKey:"****"`, "the access key shows masked")
-	assert.Contains(t, fmt.Sprint(provider), "Expires:")
-}
+// The metadata provider's printing is tested against cphtest's metadata
+// fake: TestMetadataProviderPrintsNoSecretOnTheFake.
 
 func TestProvidersPrintNoSecret(t *testing.T) {
 	isolateEnv(t)
