@@ -6,16 +6,20 @@ import (
 )
 
 // stringTable makes the strings of one decoded document. Their bytes are
-// copied (never aliased: the body sits in a pooled buffer) into a few large
-// arena chunks instead of one allocation per string, and values that repeat
-// across images (names, OS types and names, labels) are interned, so a
-// repeated value costs neither an allocation nor arena bytes.
+// copied (never aliased: the body sits in a pooled buffer) into small
+// arena chunks instead of one allocation per string, and values that
+// repeat across images (names, OS types and names, labels) are interned,
+// so a repeated value costs neither an allocation nor arena bytes.
 //
-// The strings of one document share its chunks: keeping any of them keeps
-// its chunk alive. A chunk is at most about the size of the body.
+// Keeping a string keeps its chunk alive, and no more of the document: a
+// chunk holds at most maxChunk bytes, and a string longer than maxShared
+// that does not fit in the current chunk gets an allocation of its own,
+// which keeps only itself. An interned value lives in the chunk of its
+// first copy, so keeping one decoded image keeps at most one chunk (or
+// the string alone) for each of its strings, shared ones included.
 type stringTable struct {
 	chunk strings.Builder     // the current arena chunk
-	used  int                 // bytes in the chunks before the current one
+	used  int                 // bytes copied before the current chunk
 	slots [256]internSlot     // interned values, by hash, two slots a value
 	lits  [litFields]litCache // the same, by the bytes of their literal, per field
 
@@ -70,6 +74,16 @@ func (t *stringTable) wrote(i int) {
 	t.written = append(t.written, uint16(i))
 }
 
+// maxChunk is the most bytes an arena chunk holds, a size class of Go's
+// allocator (no rounding up). It trades what keeping one string keeps
+// alive against allocations, about one per maxChunk bytes of strings.
+const maxChunk = 2 << 10
+
+// maxShared is the longest string copied into a chunk when it does not
+// fit in the current one; a longer one gets an allocation of its own, so
+// a chunk left for a new one has less than maxShared bytes unused.
+const maxShared = maxChunk / 8
+
 // copy returns b as a string in the arena. pos and total, the decoder's
 // offset in the body and the body's length, size a new chunk: the bytes
 // copied so far per byte of body read predict what the rest needs.
@@ -78,6 +92,10 @@ func (t *stringTable) copy(b []byte, pos, total int) string {
 		return ""
 	}
 	if t.chunk.Cap()-t.chunk.Len() < len(b) {
+		if len(b) > maxShared {
+			t.used += len(b)
+			return string(b)
+		}
 		t.newChunk(len(b), pos, total)
 	}
 	start := t.chunk.Len()
@@ -87,8 +105,9 @@ func (t *stringTable) copy(b []byte, pos, total int) string {
 	return t.chunk.String()[start:]
 }
 
-// newChunk starts a chunk with room for at least n bytes, sized from what
-// the chunks so far hold per byte of body read.
+// newChunk starts a chunk with room for at least n bytes (n at most
+// maxShared), sized from the bytes copied so far per byte of body read,
+// and at most maxChunk.
 func (t *stringTable) newChunk(n, pos, total int) {
 	t.used += t.chunk.Len()
 	size := total/4 + 64
@@ -96,7 +115,7 @@ func (t *stringTable) newChunk(n, pos, total int) {
 		size = int(float64(t.used)/float64(pos)*float64(total-pos)*1.125) + 64
 	}
 	t.chunk = strings.Builder{}
-	t.chunk.Grow(max(size, n))
+	t.chunk.Grow(min(max(size, n), maxChunk))
 }
 
 // intern returns b as a string, the same string as the last time b was
