@@ -5,9 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
-	"net"
 	"net/http"
-	"net/http/httptest"
 	"runtime"
 	"strconv"
 	"sync/atomic"
@@ -32,7 +30,7 @@ import (
 func BenchmarkListPhoneImagesParallel(b *testing.B) {
 	replay := newReplayServer(b)
 	replay.replay(sampleBody)
-	srv, conns := newConnCountingServer(b, replay.Config.Handler)
+	srv, conns := countingServer(b, replay.Config.Handler.ServeHTTP)
 	u, header := floorRequest(b, srv.URL)
 	ctx := context.Background()
 	for _, goroutines := range parallelGoroutines(2, 8, 64) {
@@ -100,7 +98,7 @@ func parallelGoroutines(want ...int) []int {
 // benchParallel runs call from goroutines goroutines (a multiple of
 // GOMAXPROCS) until b.N calls are made, and reports the connections the
 // server opened meanwhile, counted by conns, per call.
-func benchParallel(b *testing.B, goroutines int, conns *atomic.Int64, call func() error) {
+func benchParallel(b *testing.B, goroutines int, conns *atomic.Int32, call func() error) {
 	b.SetParallelism(goroutines / runtime.GOMAXPROCS(0))
 	b.ReportAllocs()
 	before := conns.Load()
@@ -124,20 +122,4 @@ func checkImages(got int) error {
 		return fmt.Errorf("got %d images, want 3", got)
 	}
 	return nil
-}
-
-// newConnCountingServer starts a loopback server running h and counts the
-// connections clients open to it. It is countingServer for benchmarks too.
-func newConnCountingServer(tb testing.TB, h http.Handler) (*httptest.Server, *atomic.Int64) {
-	tb.Helper()
-	var conns atomic.Int64
-	srv := httptest.NewUnstartedServer(h)
-	srv.Config.ConnState = func(_ net.Conn, s http.ConnState) {
-		if s == http.StateNew {
-			conns.Add(1)
-		}
-	}
-	srv.Start()
-	tb.Cleanup(srv.Close)
-	return srv, &conns
 }

@@ -109,7 +109,7 @@ func TestBodyBuffersArePooledBySize(t *testing.T) {
 }
 
 // countingServer serves handler and counts the connections clients open.
-func countingServer(t *testing.T, handler http.HandlerFunc) (*httptest.Server, *atomic.Int32) {
+func countingServer(t testing.TB, handler http.HandlerFunc) (*httptest.Server, *atomic.Int32) {
 	t.Helper()
 	var conns atomic.Int32
 	srv := httptest.NewUnstartedServer(handler)
