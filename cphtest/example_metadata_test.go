@@ -38,7 +38,8 @@ func ExampleNewMetadataServer() {
 	// GET /openstack/latest/securitykey cphtest-session-1
 }
 
-// Faults of the metadata service, and an instance without an agency.
+// Faults of the metadata service, which queue as Server's do and answer
+// Code and Message as plain text, and an instance without an agency.
 func ExampleMetadataServer_InjectFault() {
 	md := cphtest.NewMetadataServer(cph.Credentials{
 		AccessKey: "TEMPORARYACCESSKEY01", SecretKey: "s", SecurityToken: "t",
@@ -46,13 +47,18 @@ func ExampleMetadataServer_InjectFault() {
 	defer md.Close()
 
 	md.InjectFault(1, cphtest.Fault{Operation: "GetSecurityKey", Status: 500, Body: "service down"})
-	_, err := cph.MetadataCredentials(cph.WithMetadataEndpoint(md.URL)).Retrieve(context.Background())
-	fmt.Println(err)
+	md.InjectFault(1, cphtest.Fault{Operation: "GetSecurityKey", Status: 503, Code: "MD.0001", Message: "busy"})
+	for range 3 {
+		_, err := cph.MetadataCredentials(cph.WithMetadataEndpoint(md.URL)).Retrieve(context.Background())
+		fmt.Println(err)
+	}
 
 	md.SetCredentials(cph.Credentials{}, time.Time{}) // the agency is detached
-	_, err = cph.MetadataCredentials(cph.WithMetadataEndpoint(md.URL)).Retrieve(context.Background())
+	_, err := cph.MetadataCredentials(cph.WithMetadataEndpoint(md.URL)).Retrieve(context.Background())
 	fmt.Println(errors.Is(err, cph.ErrMissingCredentials))
 	// Output:
 	// cph: MetadataCredentials: GET /openstack/latest/securitykey: status 500: service down
+	// cph: MetadataCredentials: GET /openstack/latest/securitykey: status 503: MD.0001: busy
+	// <nil>
 	// true
 }

@@ -176,11 +176,35 @@ func canonicalHeader(h http.Header) http.Header {
 	return out
 }
 
-// serveFault answers r as f says. next gives the normal answer when f
-// leaves the answer to the server; closing is closed when the server
-// closes. A request that is to get no answer ends its handler with
+// serveFault answers r as f says, with the gateway's error document when
+// f's own answer has no Body. next gives the normal answer when f leaves
+// the answer to the server; closing is closed when the server closes. A
+// request that is to get no answer ends its handler with
 // http.ErrAbortHandler, which makes net/http close the connection.
 func serveFault(w http.ResponseWriter, r *http.Request, f Fault, closing <-chan struct{}, next http.Handler) {
+	serveFaultWith(w, r, f, closing, next, gatewayDocument)
+}
+
+// errorDocument returns the body of a fault's own answer when f.Body is
+// "": the faked service's error document for status (the one answered),
+// f.Code and f.Message, in the request of requestID. It sets no headers;
+// the body's Content-Type is detected (writeAnswer).
+type errorDocument func(f Fault, status int, requestID string) []byte
+
+// gatewayDocument is the API gateway's error document,
+// {"error_code": ..., "error_msg": ..., "request_id": ...}.
+func gatewayDocument(f Fault, _ int, requestID string) []byte {
+	body, err := json.Marshal(errorBody{Code: f.Code, Message: f.Message, RequestID: requestID})
+	if err != nil { // strings always marshal
+		panic(err)
+	}
+	return body
+}
+
+// serveFaultWith is serveFault with doc making the error document: every
+// server answers a Fault by this one function, so that they all read it
+// alike.
+func serveFaultWith(w http.ResponseWriter, r *http.Request, f Fault, closing <-chan struct{}, next http.Handler, doc errorDocument) {
 	if f.Hang {
 		wait(r.Context(), closing, nil)
 		panic(http.ErrAbortHandler)
@@ -196,7 +220,7 @@ func serveFault(w http.ResponseWriter, r *http.Request, f Fault, closing <-chan 
 		resetConnection(w)
 		return
 	}
-	status, body, ok := f.answer(w.Header().Get("X-Request-Id"))
+	status, body, ok := f.answer(w.Header().Get("X-Request-Id"), doc)
 	if !ok {
 		if len(f.Header) == 0 && !f.Truncate {
 			next.ServeHTTP(w, r)
@@ -221,11 +245,11 @@ func wait(ctx context.Context, closing <-chan struct{}, done <-chan time.Time) b
 	return false
 }
 
-// answer returns the status and body of f's own answer, and false if f
-// leaves the answer to the server. It sets no headers: the gateway's
-// document is JSON, and a raw body's type is detected unless f.Header
-// gives one (writeAnswer does both).
-func (f Fault) answer(requestID string) (int, []byte, bool) {
+// answer returns the status and body of f's own answer, doc making the
+// body when f.Body is "", and false if f leaves the answer to the server.
+// It sets no headers: the body's type is detected unless f.Header gives
+// one (writeAnswer).
+func (f Fault) answer(requestID string, doc errorDocument) (int, []byte, bool) {
 	if f.Status == 0 && f.Code == "" && f.Message == "" && f.Body == "" {
 		return 0, nil, false
 	}
@@ -236,11 +260,7 @@ func (f Fault) answer(requestID string) (int, []byte, bool) {
 	if f.Body != "" {
 		return status, []byte(f.Body), true
 	}
-	body, err := json.Marshal(errorBody{Code: f.Code, Message: f.Message, RequestID: requestID})
-	if err != nil { // strings always marshal
-		panic(err)
-	}
-	return status, body, true
+	return status, doc(f, status, requestID), true
 }
 
 // writeAnswer sends status and body with extra's headers set on top of the

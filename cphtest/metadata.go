@@ -2,7 +2,6 @@ package cphtest
 
 import (
 	"encoding/json"
-	"net"
 	"net/http"
 	"net/http/httptest"
 	"strconv"
@@ -30,8 +29,6 @@ const (
 	// 360 when the request does not say.
 	minMetadataTokenTTL = time.Minute
 	maxMetadataTokenTTL = 6 * time.Hour
-	// The newest requests a MetadataServer keeps.
-	maxMetadataRequests = 10000
 )
 
 // The operations of the metadata service, for Fault.Operation.
@@ -92,15 +89,8 @@ type MetadataServer struct {
 	required bool                 // RequireSessionTokens
 	issued   int                  // session tokens issued, numbering them
 	tokens   map[string]time.Time // valid session tokens and their expiry
-	requests []Request
-	fault    metadataPendingFault
-}
-
-// metadataPendingFault is the fault InjectFault left for the next n requests it
-// applies to.
-type metadataPendingFault struct {
-	n int
-	f Fault
+	log      requestLog           // requests.go
+	faults   faultQueue           // faults.go
 }
 
 // NewMetadataServer starts a metadata server on 127.0.0.1 that serves
@@ -113,6 +103,7 @@ func NewMetadataServer(creds cph.Credentials, expires time.Time) *MetadataServer
 		creds:   creds,
 		expires: expires,
 		tokens:  map[string]time.Time{},
+		log:     newRequestLog(maxRequests),
 	}
 	s.ts = httptest.NewServer(http.HandlerFunc(s.serve))
 	s.URL = s.ts.URL
@@ -167,37 +158,43 @@ func (s *MetadataServer) ExpireSessionTokens() {
 	clear(s.tokens)
 }
 
-// InjectFault makes the next n requests that f applies to get f instead of
-// the normal answer: every request when f.Operation is "", else those of
-// that operation, "GetSessionToken" or "GetSecurityKey". A later call
-// replaces a pending fault; n <= 0 cancels it.
+// InjectFault makes the next n requests that f matches get f, as
+// Server.InjectFault does: Fault's documentation says what each field
+// does, with one difference, the error document (below). f matches the
+// requests of f.Operation, "GetSessionToken" (a PUT of the token path) or
+// "GetSecurityKey" (a GET of the security key), or every request when
+// f.Operation is "", one to a path or with a method the server does not
+// serve included. Faults come before the service's own checks, and a
+// token request that a fault answers (or holds, or resets) issues no
+// token; a Fault with only Delay, Header or Truncate leaves the answer,
+// and the token in it, to the service.
 //
-// A fault waits Delay first. Then Hang answers nothing until the request's
-// context ends or Close; Reset closes the connection without an answer.
-// Otherwise a nonzero Status answers with that status (the normal answer,
-// and a session token with it, is not given) and a text/plain body: Body,
-// else "Code: Message" (or the one of them that is set), else the status
-// text; a Status outside 200 to 999 answers 500 saying so. Status 0 gives
-// the normal answer, with Body instead of its body when Body is set (Code
-// and Message go unused). Header is added to the answer, replacing headers
-// of the same names. Truncate declares the whole body's length, sends its
-// first half and closes the connection.
+// Faults queue: a later call adds to the pending faults instead of
+// replacing them, and a request gets the first pending fault, in the order
+// injected, that matches it, using up one of that fault's n. n < 1 injects
+// nothing.
+//
+// The difference: where the gateway sends its JSON error document (a
+// fault with a Status, Code or Message but no Body), the metadata service,
+// which is not behind the gateway, sends plain text: "Code: Message", Code
+// or Message alone when only one is set, and the status's text (such as
+// "Service Unavailable") when neither is. For the same reason its answers
+// carry Date but no X-Request-Id. f is copied: changing f.Header
+// afterwards does not change the fault.
 func (s *MetadataServer) InjectFault(n int, f Fault) {
-	f.Header = f.Header.Clone()
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	s.fault = metadataPendingFault{n: max(n, 0), f: f}
+	s.faults.add(n, f)
 }
 
 // Requests returns the requests the server received, in order of arrival,
-// with their method, path, query, headers and time; it keeps the newest
-// 10,000.
+// with their method, path, query, headers and time, faulted ones included;
+// it keeps the newest 10,000. The caller gets copies it may change.
 func (s *MetadataServer) Requests() []Request {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	out := make([]Request, len(s.requests))
-	for i, r := range s.requests {
-		out[i] = r
+	out := s.log.all()
+	for i, r := range out {
 		out[i].Query = cloneValues(r.Query)
 		out[i].Header = r.Header.Clone()
 	}
@@ -208,55 +205,50 @@ func (s *MetadataServer) Requests() []Request {
 func (s *MetadataServer) ResetRequests() {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	s.requests = nil
+	s.log.reset()
 }
 
-// serve records a request, then answers it, or answers its fault.
+// serve records a request, then answers it, or answers its fault as
+// Server's gateway does.
 func (s *MetadataServer) serve(w http.ResponseWriter, r *http.Request) {
 	op := metadataOperation(r)
 	now := s.clock()()
 	s.mu.Lock()
-	if len(s.requests) == maxMetadataRequests {
-		s.requests = append(s.requests[:0], s.requests[1:]...)
-	}
-	s.requests = append(s.requests, Request{
+	s.log.add(Request{
 		Method: r.Method,
 		Path:   r.URL.Path,
 		Query:  r.URL.Query(),
 		Header: r.Header.Clone(),
 		Time:   now,
 	})
-	f, faulted := s.fault.f, s.fault.n > 0 && (s.fault.f.Operation == "" || s.fault.f.Operation == op)
-	if faulted {
-		s.fault.n--
-	}
+	f, faulty := s.faults.take(op)
 	s.mu.Unlock()
 
-	if !faulted {
-		s.write(w, s.answer(r, op, now), nil, false)
+	// The normal answer is made when it is sent, after a fault's Delay,
+	// by the server's clock then.
+	next := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		a := s.answer(r, op, s.clock()())
+		w.Header().Set("Content-Type", a.contentType)
+		writeAnswer(w, r, a.status, nil, a.body, false)
+	})
+	if faulty {
+		serveFaultWith(w, r, f, s.closing, next, metadataErrorText)
 		return
 	}
-	if !s.wait(r, f.Delay) {
-		return
-	}
+	next.ServeHTTP(w, r)
+}
+
+// metadataErrorText is the body of a fault's own answer without a Body:
+// "Code: Message", Code or Message alone when only one is set, else the
+// text of status.
+func metadataErrorText(f Fault, status int, _ string) []byte {
 	switch {
-	case f.Hang:
-		s.wait(r, -1)
-		return
-	case f.Reset:
-		resetMetadataConn(w)
-		return
+	case f.Code != "" && f.Message != "":
+		return []byte(f.Code + ": " + f.Message)
+	case f.Code != "" || f.Message != "":
+		return []byte(f.Code + f.Message)
 	}
-	var a metadataAnswer
-	if f.Status != 0 {
-		a = metadataFaultAnswer(f)
-	} else {
-		a = s.answer(r, op, s.clock()())
-		if f.Body != "" {
-			a.body = []byte(f.Body)
-		}
-	}
-	s.write(w, a, f.Header, f.Truncate)
+	return []byte(http.StatusText(status))
 }
 
 // clock returns the server's clock.
@@ -361,72 +353,4 @@ func (s *MetadataServer) securityKey(r *http.Request, now time.Time) metadataAns
 		return textAnswer(http.StatusInternalServerError, err.Error())
 	}
 	return metadataAnswer{status: http.StatusOK, contentType: "application/json", body: body}
-}
-
-// metadataFaultAnswer is the answer of a fault with a Status.
-func metadataFaultAnswer(f Fault) metadataAnswer {
-	if f.Status < 200 || f.Status > 999 {
-		return textAnswer(http.StatusInternalServerError,
-			"cphtest: InjectFault: status "+strconv.Itoa(f.Status)+" is not an answer's status")
-	}
-	body := f.Body
-	switch {
-	case body != "":
-	case f.Code != "" && f.Message != "":
-		body = f.Code + ": " + f.Message
-	case f.Code != "" || f.Message != "":
-		body = f.Code + f.Message
-	default:
-		body = http.StatusText(f.Status)
-	}
-	return textAnswer(f.Status, body)
-}
-
-// write sends a with the extra headers; truncate sends half the body only.
-func (s *MetadataServer) write(w http.ResponseWriter, a metadataAnswer, extra http.Header, truncate bool) {
-	h := w.Header()
-	h.Set("Content-Type", a.contentType)
-	h.Set("Content-Length", strconv.Itoa(len(a.body)))
-	for name, values := range extra {
-		h[http.CanonicalHeaderKey(name)] = append([]string(nil), values...)
-	}
-	body := a.body
-	if truncate {
-		body = body[:len(body)/2]
-	}
-	w.WriteHeader(a.status)
-	_, _ = w.Write(body)
-}
-
-// wait waits d (forever if d < 0) and reports whether it did: false when
-// the request's context ended or the server closed first.
-func (s *MetadataServer) wait(r *http.Request, d time.Duration) bool {
-	if d == 0 {
-		return true
-	}
-	var timeout <-chan time.Time
-	if d > 0 {
-		t := time.NewTimer(d)
-		defer t.Stop()
-		timeout = t.C
-	}
-	select {
-	case <-timeout:
-		return true
-	case <-r.Context().Done():
-	case <-s.closing:
-	}
-	return false
-}
-
-// resetMetadataConn closes the connection of w at once, with a TCP reset.
-func resetMetadataConn(w http.ResponseWriter) {
-	conn, _, err := w.(http.Hijacker).Hijack()
-	if err != nil {
-		return
-	}
-	if tc, ok := conn.(*net.TCPConn); ok {
-		_ = tc.SetLinger(0)
-	}
-	_ = conn.Close()
 }

@@ -12,6 +12,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"syscall"
 	"testing"
 	"time"
 
@@ -63,7 +64,13 @@ func mdSend(t *testing.T, srv *cphtest.MetadataServer, method, path string, head
 // mdTry is mdSend returning the error of the exchange, on a connection of
 // its own.
 func mdTry(ctx context.Context, srv *cphtest.MetadataServer, method, path string, headers ...string) (mdAnswer, error) {
-	req, err := http.NewRequestWithContext(ctx, method, srv.URL+path, http.NoBody)
+	return mdTryURL(ctx, method, srv.URL+path, headers...)
+}
+
+// mdTryURL is mdTry to any URL, a Server's too. The answer is kept when
+// reading its body fails.
+func mdTryURL(ctx context.Context, method, url string, headers ...string) (mdAnswer, error) {
+	req, err := http.NewRequestWithContext(ctx, method, url, http.NoBody)
 	if err != nil {
 		return mdAnswer{}, err
 	}
@@ -345,21 +352,29 @@ func TestMetadataServerFaultAnswers(t *testing.T) {
 		wantBody   string
 		wantHeader http.Header
 	}{
-		"status and body":          {fault: cphtest.Fault{Status: 500, Body: "<html>oops</html>"}, wantStatus: 500, wantBody: "<html>oops</html>"},
-		"status, code and message": {fault: cphtest.Fault{Status: 503, Code: "MD.0001", Message: "busy"}, wantStatus: 503, wantBody: "MD.0001: busy"},
-		"status and message":       {fault: cphtest.Fault{Status: 503, Message: "busy"}, wantStatus: 503, wantBody: "busy"},
-		"status and code":          {fault: cphtest.Fault{Status: 503, Code: "MD.0001"}, wantStatus: 503, wantBody: "MD.0001"},
-		"status only":              {fault: cphtest.Fault{Status: 429}, wantStatus: 429, wantBody: "Too Many Requests"},
-		"not a status":             {fault: cphtest.Fault{Status: 42}, wantStatus: 500, wantBody: "cphtest: InjectFault: status 42 is not an answer's status"},
-		"informational status":     {fault: cphtest.Fault{Status: 100}, wantStatus: 500, wantBody: "cphtest: InjectFault: status 100 is not an answer's status"},
-		"body on the normal status": {fault: cphtest.Fault{Body: "{broken"}, wantStatus: 200, wantBody: "{broken",
+		"status and body": {fault: cphtest.Fault{Status: 500, Body: "<html>oops</html>"}, wantStatus: 500, wantBody: "<html>oops</html>",
+			wantHeader: http.Header{"Content-Type": {"text/html; charset=utf-8"}}},
+		"status, code and message": {fault: cphtest.Fault{Status: 503, Code: "MD.0001", Message: "busy"}, wantStatus: 503, wantBody: "MD.0001: busy",
+			wantHeader: http.Header{"Content-Type": {"text/plain; charset=utf-8"}, "X-Request-Id": nil}},
+		"status and message":   {fault: cphtest.Fault{Status: 503, Message: "busy"}, wantStatus: 503, wantBody: "busy"},
+		"status and code":      {fault: cphtest.Fault{Status: 503, Code: "MD.0001"}, wantStatus: 503, wantBody: "MD.0001"},
+		"status only":          {fault: cphtest.Fault{Status: 429}, wantStatus: 429, wantBody: "Too Many Requests"},
+		"not a status is 500":  {fault: cphtest.Fault{Status: 42}, wantStatus: 500, wantBody: "Internal Server Error"},
+		"informational status": {fault: cphtest.Fault{Status: 100}, wantStatus: 500, wantBody: "Internal Server Error"},
+		"status 600 is 500":    {fault: cphtest.Fault{Status: 600, Code: "MD.0002"}, wantStatus: 500, wantBody: "MD.0002"},
+		"a body on status 200": {fault: cphtest.Fault{Status: 200, Body: `{"credential":{}}`}, wantStatus: 200, wantBody: `{"credential":{}}`,
 			wantHeader: http.Header{"Content-Type": {"application/json"}}},
-		"code without a status is unused": {fault: cphtest.Fault{Code: "X", Message: "y"}, wantStatus: 200, wantBody: mdBody},
+		"a body without a status is 500": {fault: cphtest.Fault{Body: "{broken"}, wantStatus: 500, wantBody: "{broken",
+			wantHeader: http.Header{"Content-Type": {"text/plain; charset=utf-8"}}},
+		"a code without a status is 500": {fault: cphtest.Fault{Code: "X", Message: "y"}, wantStatus: 500, wantBody: "X: y"},
+		"status 204 sends no body":       {fault: cphtest.Fault{Status: 204, Body: "dropped"}, wantStatus: 204, wantBody: ""},
 		"headers added": {fault: cphtest.Fault{Status: 503, Header: http.Header{"Retry-After": {"7"}, "content-type": {"text/html"}}},
 			wantStatus: 503, wantBody: "Service Unavailable",
 			wantHeader: http.Header{"Retry-After": {"7"}, "Content-Type": {"text/html"}}},
 		"headers on the normal answer": {fault: cphtest.Fault{Header: http.Header{"X-Extra": {"a", "b"}}},
-			wantStatus: 200, wantBody: mdBody, wantHeader: http.Header{"X-Extra": {"a", "b"}}},
+			wantStatus: 200, wantBody: mdBody, wantHeader: http.Header{"X-Extra": {"a", "b"}, "Content-Type": {"application/json"}}},
+		"headers cannot set Content-Length": {fault: cphtest.Fault{Status: 500, Body: "abc", Header: http.Header{"Content-Length": {"99"}}},
+			wantStatus: 500, wantBody: "abc", wantHeader: http.Header{"Content-Length": {"3"}}},
 		"narrowed to the token route, on the token route": {fault: cphtest.Fault{Operation: "GetSessionToken", Status: 404},
 			method: http.MethodPut, path: mdTokenPath, wantStatus: 404, wantBody: "Not Found"},
 		"narrowed to the token route, on the key route": {fault: cphtest.Fault{Operation: "GetSessionToken", Status: 404},
@@ -367,6 +382,8 @@ func TestMetadataServerFaultAnswers(t *testing.T) {
 		"narrowed to the key route":      {fault: cphtest.Fault{Operation: "GetSecurityKey", Status: 500}, wantStatus: 500, wantBody: "Internal Server Error"},
 		"any operation, on another path": {fault: cphtest.Fault{Status: 502}, path: "/elsewhere", wantStatus: 502, wantBody: "Bad Gateway"},
 		"an operation, on another path":  {fault: cphtest.Fault{Operation: "GetSecurityKey", Status: 502}, path: "/elsewhere", wantStatus: 404, wantBody: "Not Found"},
+		"any operation, another method":  {fault: cphtest.Fault{Status: 502}, method: http.MethodPost, wantStatus: 502, wantBody: "Bad Gateway"},
+		"an operation, another method":   {fault: cphtest.Fault{Operation: "GetSecurityKey", Status: 502}, method: http.MethodPost, wantStatus: 405, wantBody: "Method Not Allowed"},
 	}
 	for name, tc := range tests {
 		t.Run(name, func(t *testing.T) {
@@ -389,6 +406,7 @@ func TestMetadataServerFaultAnswers(t *testing.T) {
 			for name, values := range tc.wantHeader {
 				assert.Equal(t, values, a.header.Values(name), name)
 			}
+			assert.NotEmpty(t, a.header.Get("Date"), "Date, as on every answer")
 		})
 	}
 }
@@ -402,33 +420,68 @@ func TestMetadataServerFaultCounts(t *testing.T) {
 		assert.Equal(t, 500, mdSend(t, srv, http.MethodGet, mdKeyPath).status)
 		assert.Equal(t, 200, mdSend(t, srv, http.MethodGet, mdKeyPath).status)
 	})
-	t.Run("a later call replaces it", func(t *testing.T) {
+	t.Run("a later call queues after it", func(t *testing.T) {
 		srv := newMD(t, mdCreds, mdExpires)
-		srv.InjectFault(5, cphtest.Fault{Status: 500})
+		srv.InjectFault(2, cphtest.Fault{Status: 500})
 		srv.InjectFault(1, cphtest.Fault{Status: 503})
-		assert.Equal(t, 503, mdSend(t, srv, http.MethodGet, mdKeyPath).status)
+		var got []int
+		for range 4 {
+			got = append(got, mdSend(t, srv, http.MethodGet, mdKeyPath).status)
+		}
+		assert.Equal(t, []int{500, 500, 503, 200}, got, "in the order injected, then none")
+	})
+	t.Run("a request gets the first pending fault that matches it", func(t *testing.T) {
+		srv := newMD(t, mdCreds, mdExpires)
+		srv.InjectFault(1, cphtest.Fault{Operation: "GetSecurityKey", Status: 500})
+		srv.InjectFault(1, cphtest.Fault{Status: 503})
+		assert.Equal(t, 503, mdSend(t, srv, http.MethodPut, mdTokenPath).status, "the key's fault does not match")
+		assert.Equal(t, 500, mdSend(t, srv, http.MethodGet, mdKeyPath).status)
 		assert.Equal(t, 200, mdSend(t, srv, http.MethodGet, mdKeyPath).status)
 	})
-	t.Run("n <= 0 cancels it", func(t *testing.T) {
+	t.Run("n < 1 injects nothing", func(t *testing.T) {
 		for _, n := range []int{0, -1} {
 			srv := newMD(t, mdCreds, mdExpires)
-			srv.InjectFault(5, cphtest.Fault{Status: 500})
+			srv.InjectFault(1, cphtest.Fault{Status: 500})
 			srv.InjectFault(n, cphtest.Fault{Status: 503})
-			assert.Equal(t, 200, mdSend(t, srv, http.MethodGet, mdKeyPath).status, "n = %d", n)
+			assert.Equal(t, 500, mdSend(t, srv, http.MethodGet, mdKeyPath).status, "n = %d: the pending fault stays", n)
+			assert.Equal(t, 200, mdSend(t, srv, http.MethodGet, mdKeyPath).status, "n = %d: and nothing after it", n)
 		}
 	})
 	t.Run("a failed token request issues none", func(t *testing.T) {
 		srv := newMD(t, mdCreds, mdExpires)
 		srv.InjectFault(1, cphtest.Fault{Operation: "GetSessionToken", Status: 503})
+		srv.InjectFault(1, cphtest.Fault{Operation: "GetSessionToken", Reset: true})
 		assert.Equal(t, 503, mdSend(t, srv, http.MethodPut, mdTokenPath).status)
+		_, err := mdTry(ctx(t), srv, http.MethodPut, mdTokenPath)
+		require.Error(t, err)
 		assert.Equal(t, "cphtest-session-1", mdToken(t, srv))
+	})
+	t.Run("a fault with no answer of its own leaves the token to the service", func(t *testing.T) {
+		srv := newMD(t, mdCreds, mdExpires)
+		srv.InjectFault(1, cphtest.Fault{Operation: "GetSessionToken", Header: http.Header{"X-Extra": {"1"}}})
+		a := mdSend(t, srv, http.MethodPut, mdTokenPath)
+		assert.Equal(t, "cphtest-session-1", a.body)
+		assert.Equal(t, "1", a.header.Get("X-Extra"))
+		assert.Equal(t, http.StatusOK, mdSend(t, srv, http.MethodGet, mdKeyPath, "X-Metadata-Token", a.body).status, "the token is valid")
+	})
+	t.Run("faults come before the service's checks", func(t *testing.T) {
+		srv := newMD(t, mdCreds, mdExpires)
+		srv.RequireSessionTokens(true)
+		srv.InjectFault(1, cphtest.Fault{Operation: "GetSecurityKey", Status: 200, Body: "faked"})
+		a := mdSend(t, srv, http.MethodGet, mdKeyPath) // no token
+		assert.Equal(t, http.StatusOK, a.status)
+		assert.Equal(t, "faked", a.body)
+		assert.Equal(t, http.StatusUnauthorized, mdSend(t, srv, http.MethodGet, mdKeyPath).status, "then the check")
 	})
 	t.Run("the fault's header is its own", func(t *testing.T) {
 		srv := newMD(t, mdCreds, mdExpires)
 		h := http.Header{"Retry-After": {"1"}}
 		srv.InjectFault(1, cphtest.Fault{Status: 503, Header: h})
 		h.Set("Retry-After", "99")
-		assert.Equal(t, "1", mdSend(t, srv, http.MethodGet, mdKeyPath).header.Get("Retry-After"))
+		h.Set("X-Later", "x")
+		a := mdSend(t, srv, http.MethodGet, mdKeyPath)
+		assert.Equal(t, "1", a.header.Get("Retry-After"))
+		assert.Empty(t, a.header.Get("X-Later"))
 	})
 	t.Run("faulted requests are recorded", func(t *testing.T) {
 		srv := newMD(t, mdCreds, mdExpires)
@@ -446,6 +499,7 @@ func TestMetadataServerFaultDelivery(t *testing.T) {
 		srv.InjectFault(1, cphtest.Fault{Reset: true})
 		_, err := mdTry(ctx(t), srv, http.MethodGet, mdKeyPath)
 		require.Error(t, err)
+		assert.True(t, errors.Is(err, syscall.ECONNRESET), "a TCP reset: %v", err)
 		assert.Equal(t, 200, mdSend(t, srv, http.MethodGet, mdKeyPath).status, "one request only")
 	})
 	t.Run("Truncate sends half the declared body", func(t *testing.T) {
@@ -509,7 +563,7 @@ func TestMetadataServerFaultDelivery(t *testing.T) {
 		case <-time.After(10 * time.Second):
 			t.Fatal("Close waits for the hanging answer")
 		}
-		<-done      // the client's request is over too
+		assert.ErrorIs(t, <-done, io.EOF, "the held request gets no answer: its connection is closed")
 		srv.Close() // again: nothing happens
 	})
 }
