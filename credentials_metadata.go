@@ -251,10 +251,26 @@ func (p *metadataProvider) fetch(ctx context.Context) (Credentials, time.Time, e
 		return Credentials{}, time.Time{}, &missingError{op: "MetadataCredentials", source: "the instance metadata service",
 			detail: "the instance has no temporary credentials (" + strconv.Itoa(status) + "); attach an agency to it"}
 	case status != http.StatusOK:
-		return Credentials{}, time.Time{}, fmt.Errorf("cph: MetadataCredentials: GET %s: status %d: %s",
-			metadataSecurityKeyPath, status, redact(snippet(body[:min(len(body), 128)]), []string{token}))
+		return Credentials{}, time.Time{}, fmt.Errorf("cph: MetadataCredentials: GET %s: status %d%s",
+			metadataSecurityKeyPath, status, metadataErrorQuote(body, token))
 	}
 	return parseSecurityKey(body, p.now())
+}
+
+// metadataErrorQuote is what an error may quote of an error answer of the
+// metadata service: ": " and the body's start, redacted of the session
+// token, or nothing when the body may hold credentials (it mentions a
+// secret or a security token), since this service's bodies are where the
+// secrets come from.
+func metadataErrorQuote(body []byte, token string) string {
+	lower := strings.ToLower(string(body[:min(len(body), maxMetadataBytes)]))
+	if strings.Contains(lower, "secret") || strings.Contains(lower, "securitytoken") || strings.Contains(lower, "security_token") {
+		return " (body not shown: it may hold credentials)"
+	}
+	if q := cleanQuote(snippet(body[:min(len(body), 128+len(token))]), 128, []string{token}); q != "" {
+		return ": " + q
+	}
+	return ""
 }
 
 // sessionToken returns the session token for the metadata service, asking

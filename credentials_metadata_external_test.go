@@ -359,13 +359,13 @@ func TestMetadataCredentialsErrors(t *testing.T) {
 		"token route error":   {fault: &cphtest.Fault{Operation: "GetSessionToken", Status: http.StatusInternalServerError}, inMsg: "PUT /meta-data/latest/api/token: status 500"},
 		"redirect not taken":  {fault: &cphtest.Fault{Operation: "GetSecurityKey", Status: http.StatusTemporaryRedirect, Header: http.Header{"Location": {"http://127.0.0.1:1/elsewhere"}}}, inMsg: "status 307"},
 		"truncated answer":    {fault: &cphtest.Fault{Operation: "GetSecurityKey", Truncate: true}, inMsg: "GET /openstack/latest/securitykey"},
-		"not JSON":            {fault: &cphtest.Fault{Operation: "GetSecurityKey", Body: `{"credential":{"access":"A","secret":"` + metaSK + `"`}, wantErr: cph.ErrInvalidResponse},
-		"no credential":       {fault: &cphtest.Fault{Operation: "GetSecurityKey", Body: `{"other":{}}`}, wantErr: cph.ErrInvalidResponse},
+		"not JSON":            {fault: &cphtest.Fault{Operation: "GetSecurityKey", Status: http.StatusOK, Body: `{"credential":{"access":"A","secret":"` + metaSK + `"`}, wantErr: cph.ErrInvalidResponse},
+		"no credential":       {fault: &cphtest.Fault{Operation: "GetSecurityKey", Status: http.StatusOK, Body: `{"other":{}}`}, wantErr: cph.ErrInvalidResponse},
 		"no token":            {creds: cph.Credentials{AccessKey: "A", SecretKey: metaSK}, wantErr: cph.ErrInvalidResponse},
-		"bad expiry":          {fault: &cphtest.Fault{Operation: "GetSecurityKey", Body: `{"credential":{"access":"A","secret":"` + metaSK + `","securitytoken":"` + metaToken + `","expires_at":"tomorrow"}}`}, wantErr: cph.ErrInvalidResponse},
+		"bad expiry":          {fault: &cphtest.Fault{Operation: "GetSecurityKey", Status: http.StatusOK, Body: `{"credential":{"access":"A","secret":"` + metaSK + `","securitytoken":"` + metaToken + `","expires_at":"tomorrow"}}`}, wantErr: cph.ErrInvalidResponse},
 		"already expired":     {expires: time.Date(2020, 1, 8, 3, 50, 7, 574000000, time.UTC), wantErr: cph.ErrInvalidResponse, inMsg: "expire at 2020-01-08T03:50:07Z"},
 		"unsendable key":      {creds: cph.Credentials{AccessKey: "A B", SecretKey: metaSK, SecurityToken: metaToken}, wantErr: cph.ErrInvalidCredentials},
-		"camel-case accepted": {fault: &cphtest.Fault{Operation: "GetSecurityKey", Body: `{"credential":{"access":"A","secret":"S","securityToken":"T","expires_at":"2030-01-01T00:00:00Z"}}`}},
+		"camel-case accepted": {fault: &cphtest.Fault{Operation: "GetSecurityKey", Status: http.StatusOK, Body: `{"credential":{"access":"A","secret":"S","securityToken":"T","expires_at":"2030-01-01T00:00:00Z"}}`}},
 	}
 	for name, tc := range tests {
 		t.Run(name, func(t *testing.T) {
@@ -530,4 +530,39 @@ func TestMetadataProviderPrintsNoSecretOnTheFake(t *testing.T) {
 	cph.AssertPrintsNoSecret(t, p, metaSK, metaToken, "cphtest-session-1")
 	assert.Contains(t, fmt.Sprint(p), `AccessKey:"****"`, "the access key shows masked")
 	assert.Contains(t, fmt.Sprint(p), "Expires:")
+}
+
+// TestMetadataErrorAnswerQuotesNoSecret: an error answer of the metadata
+// service whose body holds credentials (a broken service, or a proxy that
+// returns the document with a 500) is reported without them; a plain error
+// body is still quoted, so the service's own words are not lost.
+func TestMetadataErrorAnswerQuotesNoSecret(t *testing.T) {
+	tests := map[string]struct {
+		body      string
+		wantQuote string
+	}{
+		"a credential document": {body: `{"credential":{"access":"A","secret":"` + metaSK + `","securitytoken":"` + metaToken + `"}}`},
+		"secret as text":        {body: "secret key is " + metaSK},
+		"a plain error":         {body: "internal error, try later", wantQuote: ": internal error, try later"},
+	}
+	for name, tc := range tests {
+		t.Run(name, func(t *testing.T) {
+			md := newMetaServer(t, metaCreds("META0001"), time.Now().Add(time.Hour))
+			md.InjectFault(1, cphtest.Fault{Operation: "GetSecurityKey", Status: http.StatusInternalServerError, Body: tc.body})
+			p := cph.MetadataCredentials(cph.WithMetadataEndpoint(md.URL))
+
+			_, err := p.Retrieve(context.Background())
+
+			require.Error(t, err)
+			assert.NotErrorIs(t, err, cph.ErrMissingCredentials, "a broken service stops a chain")
+			assert.Contains(t, err.Error(), "status 500")
+			assert.NotContains(t, err.Error(), metaSK)
+			assert.NotContains(t, err.Error(), metaToken)
+			if tc.wantQuote != "" {
+				assert.Contains(t, err.Error(), tc.wantQuote)
+			} else {
+				assert.Contains(t, err.Error(), "body not shown")
+			}
+		})
+	}
 }
