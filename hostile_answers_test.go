@@ -69,6 +69,35 @@ func TestInvalidSuccessBodyQuoteRedacted(t *testing.T) {
 	}
 }
 
+// TestInvalidSuccessBodyQuoteRedactedAfterTags: HTML tags before an echoed
+// secret are stripped from the quote, which brings text from past the
+// first bytes of the body into it, and so a secret that the client's
+// read window cuts short. No part of it may show, wherever the cut falls.
+func TestInvalidSuccessBodyQuoteRedactedAfterTags(t *testing.T) {
+	for name, header := range map[string]string{"token": "X-Security-Token", "signature": "Authorization"} {
+		for tags := 0; tags <= 50; tags++ {
+			t.Run(fmt.Sprint(name, " after ", tags, " tags"), func(t *testing.T) {
+				s := newFaultServer(t, always(func(w http.ResponseWriter, r *http.Request, _ int) {
+					secret := r.Header.Get(header)
+					if header == "Authorization" {
+						secret = secret[strings.Index(secret, "Signature=")+len("Signature="):]
+					}
+					fmt.Fprintf(w, "%s%s and more text after it", strings.Repeat("<i>", tags), secret)
+				}), false)
+				c := newFaultClient(t, s.URL)
+
+				_, err := c.ListPhoneImages(context.Background())
+
+				var ire *InvalidResponseError
+				require.ErrorAs(t, err, &ire)
+				sig := signatureOf(t, s.seenRequests()[0])
+				assertNoSecretPart(t, err.Error(), sig)
+				assertNoSecretPart(t, ire.BodyStart, sig)
+			})
+		}
+	}
+}
+
 // TestDiscoveryInvalidBodyQuoteRedacted: the same for IAM's answer to
 // project-ID discovery.
 func TestDiscoveryInvalidBodyQuoteRedacted(t *testing.T) {
