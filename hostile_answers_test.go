@@ -389,10 +389,12 @@ func TestCancelWhileReadingErrorBody(t *testing.T) {
 		w.WriteHeader(http.StatusServiceUnavailable)
 		_, _ = io.WriteString(w, `{"error_code":"CPS.0001","error_msg":"bu`)
 		w.(http.Flusher).Flush()
-		cancel() // the caller gives up while the body is on its way
 		<-r.Context().Done()
 	}), false)
-	c := newFaultClient(t, s.URL)
+	// The caller gives up once the headers are in, while the body is on
+	// its way.
+	hc := &http.Client{Transport: cancelAfterHeaders{next: http.DefaultTransport, cancel: cancel}}
+	c := newFaultClient(t, s.URL, WithHTTPClient(hc))
 
 	_, err := c.ListPhoneImages(ctx)
 
@@ -400,4 +402,17 @@ func TestCancelWhileReadingErrorBody(t *testing.T) {
 	assert.ErrorIs(t, err, context.Canceled)
 	assert.True(t, strings.HasPrefix(err.Error(), "cph: ListPhoneImages: "), err.Error())
 	assert.Equal(t, 1, int(s.requests.Load()), "not retried")
+}
+
+// cancelAfterHeaders is a transport that calls cancel once an answer's
+// headers have come.
+type cancelAfterHeaders struct {
+	next   http.RoundTripper
+	cancel context.CancelFunc
+}
+
+func (t cancelAfterHeaders) RoundTrip(r *http.Request) (*http.Response, error) {
+	resp, err := t.next.RoundTrip(r)
+	t.cancel()
+	return resp, err
 }
