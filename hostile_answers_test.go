@@ -69,6 +69,28 @@ func TestInvalidSuccessBodyQuoteRedacted(t *testing.T) {
 	}
 }
 
+// TestInvalidSuccessBodyQuoteHidesASecretsFirstBytes: a secret that
+// starts in the last bytes the quote shows is redacted whole before the
+// quote is cut, so that not even its first byte shows (redactCut alone
+// leaves a start of under 4 bytes).
+func TestInvalidSuccessBodyQuoteHidesASecretsFirstBytes(t *testing.T) {
+	prefix := len("X-Security-Token: ")
+	for _, start := range []int{maxBodyStart - 3, maxBodyStart - 2, maxBodyStart - 1} {
+		t.Run(fmt.Sprint("token at ", start), func(t *testing.T) {
+			s := newFaultServer(t, always(echoSecrets(200, start-prefix)), false)
+			c := newFaultClient(t, s.URL)
+
+			_, err := c.ListPhoneImages(context.Background())
+
+			var ire *InvalidResponseError
+			require.ErrorAs(t, err, &ire)
+			head, cut := strings.CutSuffix(ire.BodyStart, "…")
+			require.True(t, cut, "the quote is cut: %q", ire.BodyStart)
+			assert.Equal(t, strings.Repeat("x", start-prefix)+"X-Security-Token: "+redacted[:maxBodyStart-start], head, "the token's place shows the start of "+redacted)
+		})
+	}
+}
+
 // TestInvalidSuccessBodyQuoteRedactedAfterTags: HTML tags before an echoed
 // secret are stripped from the quote, which brings text from past the
 // first bytes of the body into it, and so a secret that the client's
