@@ -90,6 +90,12 @@ func TestNewClientReportsEveryProblem(t *testing.T) {
 			notWant: []error{ErrMissingEndpoint, ErrMissingProjectID, ErrMissingCredentials},
 			lines:   2,
 		},
+		"invalid project ID, no region": {
+			opts:    []Option{WithEndpoint("https://cph.example.invalid"), WithProjectID("a/b"), WithCredentials(testCreds)},
+			want:    []error{ErrInvalidProjectID},
+			notWant: []error{ErrMissingProjectID},
+			lines:   1,
+		},
 		"invalid option and missing endpoint": {
 			opts:    []Option{WithMaxAttempts(-5), WithProjectID(testProjectID), WithCredentials(testCreds)},
 			want:    []error{ErrInvalidParameter, ErrMissingEndpoint},

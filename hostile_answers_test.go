@@ -69,6 +69,57 @@ func TestInvalidSuccessBodyQuoteRedacted(t *testing.T) {
 	}
 }
 
+// TestInvalidSuccessBodyQuoteHidesASecretsFirstBytes: a secret that
+// starts in the last bytes the quote shows is redacted whole before the
+// quote is cut, so that not even its first byte shows (redactCut alone
+// leaves a start of under 4 bytes).
+func TestInvalidSuccessBodyQuoteHidesASecretsFirstBytes(t *testing.T) {
+	prefix := len("X-Security-Token: ")
+	for _, start := range []int{maxBodyStart - 3, maxBodyStart - 2, maxBodyStart - 1} {
+		t.Run(fmt.Sprint("token at ", start), func(t *testing.T) {
+			s := newFaultServer(t, always(echoSecrets(200, start-prefix)), false)
+			c := newFaultClient(t, s.URL)
+
+			_, err := c.ListPhoneImages(context.Background())
+
+			var ire *InvalidResponseError
+			require.ErrorAs(t, err, &ire)
+			head, cut := strings.CutSuffix(ire.BodyStart, "…")
+			require.True(t, cut, "the quote is cut: %q", ire.BodyStart)
+			assert.Equal(t, strings.Repeat("x", start-prefix)+"X-Security-Token: "+redacted[:maxBodyStart-start], head, "the token's place shows the start of "+redacted)
+		})
+	}
+}
+
+// TestInvalidSuccessBodyQuoteRedactedAfterTags: HTML tags before an echoed
+// secret are stripped from the quote, which brings text from past the
+// first bytes of the body into it, and so a secret that the client's
+// read window cuts short. No part of it may show, wherever the cut falls.
+func TestInvalidSuccessBodyQuoteRedactedAfterTags(t *testing.T) {
+	for name, header := range map[string]string{"token": "X-Security-Token", "signature": "Authorization"} {
+		for tags := 0; tags <= 50; tags++ {
+			t.Run(fmt.Sprint(name, " after ", tags, " tags"), func(t *testing.T) {
+				s := newFaultServer(t, always(func(w http.ResponseWriter, r *http.Request, _ int) {
+					secret := r.Header.Get(header)
+					if header == "Authorization" {
+						secret = secret[strings.Index(secret, "Signature=")+len("Signature="):]
+					}
+					fmt.Fprintf(w, "%s%s and more text after it", strings.Repeat("<i>", tags), secret)
+				}), false)
+				c := newFaultClient(t, s.URL)
+
+				_, err := c.ListPhoneImages(context.Background())
+
+				var ire *InvalidResponseError
+				require.ErrorAs(t, err, &ire)
+				sig := signatureOf(t, s.seenRequests()[0])
+				assertNoSecretPart(t, err.Error(), sig)
+				assertNoSecretPart(t, ire.BodyStart, sig)
+			})
+		}
+	}
+}
+
 // TestDiscoveryInvalidBodyQuoteRedacted: the same for IAM's answer to
 // project-ID discovery.
 func TestDiscoveryInvalidBodyQuoteRedacted(t *testing.T) {
@@ -89,6 +140,60 @@ func TestDiscoveryInvalidBodyQuoteRedacted(t *testing.T) {
 	assertNoSecretPart(t, err.Error(), signatureOf(t, s.seenRequests()[0]))
 }
 
+// TestDiscoveryErrorNamesNoSecret: when IAM lists no project of the
+// region, the error names the projects it did list; a hostile IAM that
+// names them after the request's secrets gets them redacted.
+func TestDiscoveryErrorNamesNoSecret(t *testing.T) {
+	isolateEnv(t)
+	s := newFaultServer(t, always(func(w http.ResponseWriter, r *http.Request, _ int) {
+		fmt.Fprintf(w, `{"projects":[{"id":"p1","name":%q},{"id":"p2","name":%q}]}`, "t "+r.Header.Get("X-Security-Token"), signatureOf(t, r))
+	}), false)
+	c, err := NewClient(WithRegion("cn-north-4"), WithEndpoint(s.URL), WithIAMEndpoint(s.URL),
+		WithCredentials(Credentials{AccessKey: faultAK, SecretKey: faultSK, SecurityToken: faultToken}))
+	require.NoError(t, err)
+
+	_, err = c.ListPhoneImages(context.Background())
+
+	require.ErrorIs(t, err, ErrMissingProjectID)
+	assert.Contains(t, err.Error(), "only \"t "+redacted+"\", \""+redacted+"\"", "the names are quoted, redacted")
+	assert.NotContains(t, err.Error(), faultToken)
+	assert.NotContains(t, err.Error(), signatureOf(t, s.seenRequests()[0]))
+}
+
+// TestInvalidResponseErrorWrapsSentinel: an *InvalidResponseError is
+// ErrInvalidResponse and its Err, whatever Err is, and its message leaves
+// out the parts it does not have.
+func TestInvalidResponseErrorWrapsSentinel(t *testing.T) {
+	inner := errors.New("decode body: unexpected end of JSON input")
+	tests := map[string]struct {
+		err  *InvalidResponseError
+		want string
+	}{
+		"all parts": {
+			err:  &InvalidResponseError{Operation: "ListPhoneImages", StatusCode: 200, RequestID: "r1", BodyStart: `{"phone_`, Attempts: 1, Err: inner},
+			want: `cph: ListPhoneImages: decode body: unexpected end of JSON input (body starts "{\"phone_") (request id r1)`,
+		},
+		"no Err": {
+			err:  &InvalidResponseError{Operation: "ListPhoneImages", StatusCode: 200},
+			want: "cph: ListPhoneImages: " + ErrInvalidResponse.Error(),
+		},
+		"no operation": {
+			err:  &InvalidResponseError{Err: inner},
+			want: "cph: decode body: unexpected end of JSON input",
+		},
+	}
+	for name, tc := range tests {
+		t.Run(name, func(t *testing.T) {
+			var err error = tc.err
+			assert.ErrorIs(t, err, ErrInvalidResponse)
+			if tc.err.Err != nil {
+				assert.ErrorIs(t, err, inner)
+			}
+			assert.Equal(t, tc.want, err.Error())
+		})
+	}
+}
+
 // TestInvalidSuccessBodyKeepsRequestID: the error for a 200 whose body is
 // not the documented document carries the request ID, from the body if
 // decoding read it, else from X-Request-Id, in its message and on the
@@ -98,7 +203,7 @@ func TestInvalidSuccessBodyKeepsRequestID(t *testing.T) {
 		body, header, want string
 	}{
 		"from the body":                       {body: `{"request_id":"r-body","phone_images":5}`, header: "r-header", want: "r-body"},
-		"from the body, by encoding/json":     {body: `{"request_id":"r-body","phone_images":[],"phone_images":[{"image_id":1}]}`, header: "r-header", want: "r-body"},
+		"from the body, by encoding/json":     {body: `{"request_id":"r-body","phone_images":[{"image_id":"a"}],"phone_images":[{"image_id":1}]}`, header: "r-header", want: "r-body"},
 		"from the header, body has none":      {body: `{"phone_images":5,"request_id":"r-late"}`, header: "r-header", want: "r-header"},
 		"from the header, body is HTML":       {body: `<html>proxy</html>`, header: "r-header", want: "r-header"},
 		"from the header, body is cut":        {body: `{"request_id":"r-bo`, header: "r-header", want: "r-header"},
@@ -292,4 +397,44 @@ func TestCutErrorBodyIsAPIError(t *testing.T) {
 			assert.False(t, errors.Is(err, io.ErrUnexpectedEOF), "the cut is not what the error is about: %v", err)
 		})
 	}
+}
+
+// TestCancelWhileReadingErrorBody: a non-2xx answer whose body stops
+// coming is still an *APIError when it is cut off (see
+// TestCutErrorBodyIsAPIError), but when the caller cancels while the body
+// is being read, the error wraps context.Canceled, as every call promises.
+func TestCancelWhileReadingErrorBody(t *testing.T) {
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	s := newFaultServer(t, always(func(w http.ResponseWriter, r *http.Request, _ int) {
+		w.Header().Set("Content-Length", "400")
+		w.WriteHeader(http.StatusServiceUnavailable)
+		_, _ = io.WriteString(w, `{"error_code":"CPS.0001","error_msg":"bu`)
+		w.(http.Flusher).Flush()
+		<-r.Context().Done()
+	}), false)
+	// The caller gives up once the headers are in, while the body is on
+	// its way.
+	hc := &http.Client{Transport: cancelAfterHeaders{next: http.DefaultTransport, cancel: cancel}}
+	c := newFaultClient(t, s.URL, WithHTTPClient(hc))
+
+	_, err := c.ListPhoneImages(ctx)
+
+	require.Error(t, err)
+	assert.ErrorIs(t, err, context.Canceled)
+	assert.True(t, strings.HasPrefix(err.Error(), "cph: ListPhoneImages: "), err.Error())
+	assert.Equal(t, 1, int(s.requests.Load()), "not retried")
+}
+
+// cancelAfterHeaders is a transport that calls cancel once an answer's
+// headers have come.
+type cancelAfterHeaders struct {
+	next   http.RoundTripper
+	cancel context.CancelFunc
+}
+
+func (t cancelAfterHeaders) RoundTrip(r *http.Request) (*http.Response, error) {
+	resp, err := t.next.RoundTrip(r)
+	t.cancel()
+	return resp, err
 }

@@ -97,12 +97,19 @@ func cleanQuote(s string, max int, secrets []string) string {
 
 // bodyStart is the first bytes of body, as an error may quote them:
 // cleaned, cut to maxBodyStart bytes and redacted. It redacts a window
-// long enough to hold any secret that starts within what is shown, so
-// that a secret cut by the window is not shown in part.
+// long enough to hold any secret that starts within the first
+// maxBodyStart bytes of body. Stripping HTML tags can bring text from past
+// that point into what is shown, and so a secret that the window cuts:
+// where the window cuts the body, the text is marked cut ("…"), so that a
+// secret's start right before the cut is redacted too.
 func bodyStart(body []byte, secrets []string) string {
 	window := maxBodyStart
 	for _, s := range secrets {
 		window = max(window, maxBodyStart+len(s))
 	}
-	return cleanQuote(snippet(body[:min(len(body), window)]), maxBodyStart, secrets)
+	s := snippet(body[:min(len(body), window)])
+	if s != "" && len(body) > window && !strings.HasSuffix(s, "…") {
+		s += "…"
+	}
+	return cleanQuote(s, maxBodyStart, secrets)
 }

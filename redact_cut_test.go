@@ -43,6 +43,7 @@ func TestRedactRule(t *testing.T) {
 		"a real secret key, twice":    {secret: realSK, in: realSK + realSK, want: "[REDACTED][REDACTED]"},
 		"a real secret key, cut":      {secret: realSK, in: "echo " + realSK[:10] + "…", want: "echo [REDACTED]…"},
 		"short secret, cut":           {secret: "busyness", in: "bus…", want: "bus…"},
+		"short secret's start, cut":   {secret: "busyness", in: "try later, busy…", want: "try later, busy…"},
 		"a real key's start, not cut": {secret: realSK, in: "sEcReT is a word", want: "sEcReT is a word"},
 	}
 	for name, tc := range tests {

@@ -81,11 +81,14 @@ func transientReason(err error) string {
 }
 
 // backoff returns the wait before retry i (from 0): a random duration in
-// [0, min(max, base·2^i)), from the client's jitter source.
+// [0, min(max, base·2^i)), from the client's jitter source. A zero base
+// never waits, however many retries came before.
 func (c *Client) backoff(i int) time.Duration {
 	ceiling := c.backoffMax
-	if i < 62 && c.backoffBase <= c.backoffMax>>i {
-		ceiling = min(c.backoffMax, c.backoffBase<<i)
+	// base·2^i is at most max exactly when base <= max>>i; past 62 the
+	// shift leaves 0, so that only a zero base stays under max.
+	if shift := uint(min(i, 63)); c.backoffBase <= c.backoffMax>>shift {
+		ceiling = c.backoffBase << shift
 	}
 	if ceiling <= 0 {
 		return 0

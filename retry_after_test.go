@@ -4,6 +4,7 @@ import (
 	"context"
 	"log/slog"
 	"math"
+	"net/http"
 	"testing"
 	"time"
 
@@ -111,4 +112,27 @@ func TestWithMaxRetryAfterValues(t *testing.T) {
 	c, err := NewClient(WithEndpoint("https://cph.example.invalid"), WithProjectID(testProjectID), WithCredentials(testCreds))
 	require.NoError(t, err)
 	assert.Equal(t, time.Minute, c.maxRetryAfter, "the default")
+}
+
+// TestRetryAfterCountedFromAnswer: a Retry-After HTTP date is counted from
+// when the answer came by the client's clock, for the wait as for
+// APIError.RetryAfter: with the clock two days behind, a date 30 minutes
+// past it is a wait of 30 minutes, which would pass the deadline.
+func TestRetryAfterCountedFromAnswer(t *testing.T) {
+	clock := time.Now().Add(-48 * time.Hour).Truncate(time.Second)
+	at := clock.Add(30 * time.Minute).UTC().Format(http.TimeFormat)
+	s := newFaultServer(t, always(status(503, "", "Retry-After", at)), false)
+	c := newFaultClient(t, s.URL, WithMaxRetryAfter(time.Hour))
+	c.now = func() time.Time { return clock }
+	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+	defer cancel()
+
+	_, err := c.ListPhoneImages(ctx)
+
+	var apiErr *APIError
+	require.ErrorAs(t, err, &apiErr)
+	assert.Equal(t, 30*time.Minute, apiErr.RetryAfter)
+	assert.ErrorIs(t, err, context.DeadlineExceeded)
+	assert.Contains(t, err.Error(), "the next attempt, 30m0s from now")
+	assert.Equal(t, 1, int(s.requests.Load()), "not retried")
 }

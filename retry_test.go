@@ -8,6 +8,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"math"
 	"net"
 	"net/http"
 	"net/url"
@@ -46,6 +47,34 @@ func TestBackoffFullJitter(t *testing.T) {
 	c.backoffBase, c.backoffMax = 0, 0
 	c.rand = func(int64) int64 { panic("not asked for an empty range") }
 	assert.Equal(t, time.Duration(0), c.backoff(2), "zero backoff waits nothing")
+
+	// A zero base with a maximum: 0·2^i is 0 for every i, also past the
+	// 62 retries at which 2^i would overflow.
+	c.backoffBase, c.backoffMax = 0, time.Hour
+	c.rand = func(n int64) int64 { return n - 1 }
+	for _, i := range []int{0, 1, 61, 62, 63, 64, 100, math.MaxInt} {
+		assert.Equal(t, time.Duration(0), c.backoff(i), "retry %d", i)
+	}
+	c.backoffBase, c.backoffMax = 1, math.MaxInt64
+	assert.Equal(t, time.Duration(1<<62-1), c.backoff(62), "1 ns·2^62 is under the max")
+	assert.Equal(t, time.Duration(math.MaxInt64-1), c.backoff(63), "1 ns·2^63 is over it")
+}
+
+// TestZeroBaseBackoffNeverWaits: through calls, WithBackoff(0, max)
+// retries without waiting however many attempts it is given.
+func TestZeroBaseBackoffNeverWaits(t *testing.T) {
+	s := newFaultServer(t, always(status(503, "")), false)
+	c := newFaultClient(t, s.URL, WithMaxAttempts(80), WithBackoff(0, time.Hour))
+	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+	defer cancel()
+
+	_, err := c.ListPhoneImages(ctx)
+
+	var apiErr *APIError
+	require.ErrorAs(t, err, &apiErr)
+	assert.Equal(t, 80, apiErr.Attempts)
+	assert.NotErrorIs(t, err, context.DeadlineExceeded, "no wait came near the deadline")
+	assert.Equal(t, 80, int(s.requests.Load()))
 }
 
 func TestDefaultJitterInRange(t *testing.T) {
