@@ -1,9 +1,11 @@
 package cph_test
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"fmt"
+	"log/slog"
 	"net/http"
 	"strings"
 	"sync"
@@ -565,4 +567,28 @@ func TestMetadataErrorAnswerQuotesNoSecret(t *testing.T) {
 			}
 		})
 	}
+}
+
+// TestMetadataProviderFormatIsStable pins the text a metadata provider
+// prints as, under every verb and in slog, before and after it fetched.
+func TestMetadataProviderFormatIsStable(t *testing.T) {
+	clock := newMetaClock()
+	md := newMetaServer(t, metaCreds("META0001"), clock.now().Add(time.Hour))
+	md.SetClock(clock.now)
+	p := metaProvider(md, clock)
+	check := func(want string) {
+		t.Helper()
+		for _, verb := range []string{"%v", "%+v", "%#v", "%s", "%q", "%x", "%X", "%d", "%10.3s"} {
+			assert.Equal(t, want, fmt.Sprintf(verb, p), verb)
+		}
+		var b bytes.Buffer
+		slog.New(slog.NewJSONHandler(&b, nil)).Info("made", "p", p)
+		assert.Contains(t, b.String(), `"p":"cph.MetadataCredentials{Endpoint:\"`+md.URL+`\"`, "slog logs the same text")
+	}
+	check(`cph.MetadataCredentials{Endpoint:"` + md.URL + `"}`)
+
+	_, err := p.Retrieve(context.Background())
+	require.NoError(t, err)
+	check(`cph.MetadataCredentials{Endpoint:"` + md.URL + `", ` +
+		`Credentials:cph.Credentials{AccessKey:"****", SecretKey:"[REDACTED]", SecurityToken:"[REDACTED]"}, Expires:2026-03-01T13:00:00Z}`)
 }

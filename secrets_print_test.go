@@ -234,25 +234,3 @@ func TestClientFormatIsStable(t *testing.T) {
 		assert.Equal(t, want, fmt.Sprintf(verb, c), verb)
 	}
 }
-
-// TestMetadataProviderFormatIsStable pins the text a metadata provider
-// prints as, under every verb and in slog, before and after it fetched.
-func TestMetadataProviderFormatIsStable(t *testing.T) {
-	f := newFakeMetadata(t, newFakeClock())
-	p := f.provider()
-	check := func(want string) {
-		t.Helper()
-		for _, verb := range []string{"%v", "%+v", "%#v", "%s", "%q", "%x", "%X", "%d", "%10.3s"} {
-			assert.Equal(t, want, fmt.Sprintf(verb, p), verb)
-		}
-		var b bytes.Buffer
-		slog.New(slog.NewJSONHandler(&b, nil)).Info("made", "p", p)
-		assert.Contains(t, b.String(), `"p":"cph.MetadataCredentials{Endpoint:\"`+f.srv.URL+`\"`, "slog logs the same text")
-	}
-	check(`cph.MetadataCredentials{Endpoint:"` + f.srv.URL + `"}`)
-
-	_, err := p.Retrieve(context.Background())
-	require.NoError(t, err)
-	check(`cph.MetadataCredentials{Endpoint:"` + f.srv.URL + `", ` +
-		`Credentials:cph.Credentials{AccessKey:"****", SecretKey:"[REDACTED]", SecurityToken:"[REDACTED]"}, Expires:2026-03-01T13:00:00Z}`)
-}
