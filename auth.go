@@ -17,11 +17,13 @@ import (
 //
 // Credentials never print their secrets: under every fmt verb, as an slog
 // value and as JSON the secret key and token are replaced by "[REDACTED]"
-// and the access key is masked. (fmt prints an unexported field of a struct
-// by reflection, without calling its methods, so Credentials in an
-// unexported field of your own struct print in clear: keep them in an
-// exported field or out of what you print. A Client and this package's
-// providers keep theirs where fmt cannot reach.)
+// and the access key is masked. Two cases fmt does not let any type
+// redact: %p of a Credentials value or of a struct holding one (fmt
+// handles %p before it looks for a method, and calls none on what it
+// holds), and Credentials in an unexported field of your own struct (fmt
+// prints such fields by reflection, without calling their methods): keep
+// credentials in exported fields and out of %p. A Client and this
+// package's providers keep theirs where fmt cannot reach.
 type Credentials struct {
 	AccessKey     string
 	SecretKey     string

@@ -119,11 +119,20 @@ func WithHTTPClient(hc *http.Client) Option {
 	}
 }
 
+// maxUserAgent is the longest user agent WithUserAgent takes: gateways
+// refuse long header lines, and a user agent names a program and version.
+const maxUserAgent = 1 << 10
+
 // WithUserAgent appends ua to the default User-Agent "cph-go/<Version>".
+// A ua with control characters, or longer than 1 KiB, is an error wrapping
+// ErrInvalidParameter.
 func WithUserAgent(ua string) Option {
 	return func(c *config) error {
 		if strings.ContainsFunc(ua, func(r rune) bool { return r < ' ' || r == 0x7f }) {
 			return fmt.Errorf("%w: user agent has control characters", ErrInvalidParameter)
+		}
+		if len(ua) > maxUserAgent {
+			return fmt.Errorf("%w: user agent of %d bytes is longer than %d", ErrInvalidParameter, len(ua), maxUserAgent)
 		}
 		c.userAgent = strings.TrimSpace(ua)
 		return nil

@@ -48,6 +48,7 @@ func TestNewClientConfigErrors(t *testing.T) {
 		"access key with comma":   {with(WithCredentials(Credentials{AccessKey: "AK,Signature=x", SecretKey: testSK})), []error{ErrInvalidCredentials}},
 		"token with newline":      {with(WithCredentials(Credentials{AccessKey: testAK, SecretKey: testSK, SecurityToken: "t\r\nX: y"})), []error{ErrInvalidCredentials}},
 		"user agent with newline": {with(WithUserAgent("app\r\nX-Evil: 1")), []error{ErrInvalidParameter}},
+		"user agent too long":     {with(WithUserAgent(strings.Repeat("a", maxUserAgent+1))), []error{ErrInvalidParameter}},
 	}
 	for name, tc := range tests {
 		t.Run(name, func(t *testing.T) {

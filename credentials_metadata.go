@@ -267,7 +267,11 @@ func metadataErrorQuote(body []byte, token string) string {
 	if strings.Contains(lower, "secret") || strings.Contains(lower, "securitytoken") || strings.Contains(lower, "security_token") {
 		return " (body not shown: it may hold credentials)"
 	}
-	if q := cleanQuote(snippet(body[:min(len(body), 128+len(token))]), 128, []string{token}); q != "" {
+	text := string(body[:min(len(body), 128+len(token))])
+	if token != "" { // the session token is redacted whatever its length
+		text = strings.ReplaceAll(text, token, redacted)
+	}
+	if q := cleanQuote(snippet([]byte(text)), 128, []string{token}); q != "" {
 		return ": " + q
 	}
 	return ""

@@ -401,6 +401,7 @@ func TestMetadataCredentialsErrors(t *testing.T) {
 			assert.True(t, strings.HasPrefix(err.Error(), "cph: MetadataCredentials: "), err.Error())
 			assert.NotContains(t, err.Error(), metaSK)
 			assert.NotContains(t, err.Error(), metaToken)
+			assert.NotContains(t, err.Error(), "cphtest-se", "no part of the session token")
 		})
 	}
 }
@@ -546,6 +547,7 @@ func TestMetadataErrorAnswerQuotesNoSecret(t *testing.T) {
 		"a credential document": {body: `{"credential":{"access":"A","secret":"` + metaSK + `","securitytoken":"` + metaToken + `"}}`},
 		"secret as text":        {body: "secret key is " + metaSK},
 		"a plain error":         {body: "internal error, try later", wantQuote: ": internal error, try later"},
+		"the session token echoed where the quote is cut": {body: strings.Repeat("x", 115) + " cphtest-session-1", wantQuote: ": " + strings.Repeat("x", 115) + " [RED"},
 	}
 	for name, tc := range tests {
 		t.Run(name, func(t *testing.T) {
@@ -560,6 +562,7 @@ func TestMetadataErrorAnswerQuotesNoSecret(t *testing.T) {
 			assert.Contains(t, err.Error(), "status 500")
 			assert.NotContains(t, err.Error(), metaSK)
 			assert.NotContains(t, err.Error(), metaToken)
+			assert.NotContains(t, err.Error(), "cphtest-se", "no part of the session token")
 			if tc.wantQuote != "" {
 				assert.Contains(t, err.Error(), tc.wantQuote)
 			} else {

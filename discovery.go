@@ -160,7 +160,9 @@ func (c *Client) discoverProjectID(ctx context.Context) (string, error) {
 	if err != nil {
 		return "", fmt.Errorf("discover project ID: %w", unprefixed(err))
 	}
-	id, err := pickProject(resp.body, c.region) // copies what it keeps
+	// Redact before parsing: pickProject quotes project names cut short,
+	// and a cut secret would no longer match.
+	id, err := pickProject([]byte(redact(string(resp.body), resp.secrets[:])), c.region) // copies what it keeps
 	if errors.Is(err, ErrInvalidResponse) {
 		err = unprefixed(resp.invalid(opKeystoneListProjects, err))
 	} else if err != nil {

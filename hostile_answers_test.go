@@ -160,6 +160,25 @@ func TestDiscoveryErrorNamesNoSecret(t *testing.T) {
 	assert.NotContains(t, err.Error(), signatureOf(t, s.seenRequests()[0]))
 }
 
+// TestDiscoveryCutNameHidesSecret: IAM's error quotes project names cut
+// to 64 bytes; a secret that the cut falls inside shows no part of itself.
+func TestDiscoveryCutNameHidesSecret(t *testing.T) {
+	isolateEnv(t)
+	for _, pad := range []int{20, 40, 50, 60} {
+		s := newFaultServer(t, always(func(w http.ResponseWriter, r *http.Request, _ int) {
+			fmt.Fprintf(w, `{"projects":[{"id":"p1","name":%q}]}`, strings.Repeat("x", pad)+" "+r.Header.Get("X-Security-Token"))
+		}), false)
+		c, err := NewClient(WithRegion("cn-north-4"), WithEndpoint(s.URL), WithIAMEndpoint(s.URL),
+			WithCredentials(Credentials{AccessKey: faultAK, SecretKey: faultSK, SecurityToken: faultToken}))
+		require.NoError(t, err)
+
+		_, err = c.ListPhoneImages(context.Background())
+
+		require.ErrorIs(t, err, ErrMissingProjectID)
+		assertNoSecretPart(t, err.Error(), signatureOf(t, s.seenRequests()[0]))
+	}
+}
+
 // TestInvalidResponseErrorWrapsSentinel: an *InvalidResponseError is
 // ErrInvalidResponse and its Err, whatever Err is, and its message leaves
 // out the parts it does not have.
