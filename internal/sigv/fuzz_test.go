@@ -3,8 +3,11 @@ package sigv
 import (
 	"bufio"
 	"bytes"
+	"errors"
+	"io"
 	"net/http"
 	"reflect"
+	"slices"
 	"strings"
 	"testing"
 
@@ -156,11 +159,48 @@ func signWithCoreSigner(t *testing.T, in fuzzInput, sk string) *http.Request {
 	return got
 }
 
-// FuzzVerifyMatchesCoreSigner signs random requests with the core signer
-// and checks that Verify accepts each as sent, that its own signature is
-// the core signer's, and that it refuses the request changed in one part
-// the signature covers (chosen by tamper). Its seed corpus is in
-// testdata/fuzz/FuzzVerifyMatchesCoreSigner, run by every go test.
+// signRequest is in as Sign takes it.
+func (in fuzzInput) signRequest() Request {
+	r := Request{Method: in.method, Host: fuzzHost, Path: in.path, Query: in.query, ContentType: in.contentType, Body: []byte(in.body)}
+	if in.signHost {
+		r.Headers = append(r.Headers, Header{"Host", fuzzHost})
+	}
+	for _, h := range in.headers {
+		r.Headers = append(r.Headers, Header{h[0], h[1]})
+	}
+	r.Headers = append(r.Headers, Header{HeaderDate, testDate})
+	return r
+}
+
+// checkSignMatchesCoreSigner checks Sign on in against the core signer's
+// Authorization a (as the header value auth): Sign gives the same, every
+// header given is signed and the core signer hashed the body; or Sign
+// refuses a request the core signer would have signed otherwise than as
+// sent.
+func checkSignMatchesCoreSigner(t *testing.T, in fuzzInput, auth string, a Authorization, contentHeader string) {
+	t.Helper()
+	got, err := Sign(in.scheme, in.signRequest(), testAK, testSK)
+	if err == nil {
+		assert.Equal(t, auth, got, "Sign signs as the core signer")
+		assert.NotContains(t, a.SignedHeaders, strings.ToLower(contentHeader), "and the core signer hashed the body")
+		for _, h := range in.headers {
+			assert.Contains(t, a.SignedHeaders, strings.ToLower(h[0]), "every header given is signed")
+		}
+		return
+	}
+	assert.True(t, errors.Is(err, ErrUnsignedHeader) || errors.Is(err, ErrContentType), "refused with %v", err)
+	underscore := slices.ContainsFunc(in.headers, func(h [2]string) bool { return strings.Contains(h[0], "_") })
+	plain := in.contentType == "application/json" || in.contentType == "" && in.body == ""
+	assert.False(t, !underscore && plain, "a request Sign can sign refused: %v", err)
+}
+
+// FuzzVerifyMatchesCoreSigner signs random requests, bodies among them,
+// with the core signer and checks that Sign gives the same signature or
+// refuses the request, that Verify accepts each as sent, that its own
+// signature is the core signer's, and that it refuses the request changed
+// in one part the signature covers (chosen by tamper), one byte of the body
+// among them. Its seed corpus is in testdata/fuzz/FuzzVerifyMatchesCoreSigner,
+// run by every go test.
 func FuzzVerifyMatchesCoreSigner(f *testing.F) {
 	f.Fuzz(func(t *testing.T, method, path, query, headers, contentType, body string, signHost, useSM3 bool, tamper uint8) {
 		if len(path)+len(query)+len(headers)+len(contentType)+len(body) > 4096 {
@@ -174,6 +214,7 @@ func FuzzVerifyMatchesCoreSigner(f *testing.F) {
 
 		s, err := lookupScheme(a.Scheme)
 		require.NoError(t, err)
+		checkSignMatchesCoreSigner(t, in, r.Header.Get(HeaderAuthorization), a, s.contentHeader)
 		payload, err := payloadHash(r, s)
 		require.NoError(t, err)
 		canonical := canonicalRequest(r, a.SignedHeaders, payload)
@@ -183,7 +224,11 @@ func FuzzVerifyMatchesCoreSigner(f *testing.F) {
 
 		// Changed in one signed part, the request is refused.
 		sk := testSK
-		switch tamper % 6 {
+		choice := tamper % 7
+		if choice == 6 && slices.Contains(a.SignedHeaders, strings.ToLower(s.contentHeader)) {
+			choice = 4 // the body is not signed (UNSIGNED-PAYLOAD): the date instead
+		}
+		switch choice {
 		case 0:
 			sk += "x"
 		case 1:
@@ -212,6 +257,16 @@ func FuzzVerifyMatchesCoreSigner(f *testing.F) {
 			default:
 				r.Header.Set(name, r.Header.Get(name)+"x")
 			}
+		case 6:
+			// One byte of the body changed, or one added to an empty body.
+			body, err := io.ReadAll(r.Body)
+			require.NoError(t, err)
+			if len(body) == 0 {
+				body = []byte("x")
+			} else {
+				body[len(body)/2] ^= 1
+			}
+			r.Body = io.NopCloser(bytes.NewReader(body))
 		}
 		assert.ErrorIs(t, Verify(r, a, sk), ErrMismatch)
 	})

@@ -55,6 +55,14 @@ type Request struct {
 	Path    string // unescaped
 	Query   url.Values
 	Headers []Header // the headers to sign, X-Sdk-Date and usually Host among them
+	// ContentType is the value of the Content-Type header the request is
+	// sent with, empty for none. It is not signed (the core signer never
+	// signs Content-Type); it must be application/json, in lower case as
+	// the core signer matches it, with any parameters.
+	ContentType string
+	// Body is the exact bytes the request is sent with; nil or empty for
+	// none, both signed as the empty body.
+	Body []byte
 }
 
 // Header is a header to sign: its canonical name and its value.
@@ -63,9 +71,30 @@ type Header struct {
 }
 
 // Sign returns the Authorization header value for r, as computed by the core
-// signer of scheme with the given keys. Every header in r.Headers is signed.
+// signer of scheme with the given keys. Every header in r.Headers is signed,
+// and so is the hash (SHA-256, or SM3 for SDK-HMAC-SM3) of exactly the bytes
+// of r.Body, the empty body's hash when it is empty.
+//
+// Sign refuses a request the core signer would sign otherwise than as sent:
+// with ErrUnsignedHeader, a header in r.Headers the core signer leaves out
+// of the signature (Content-Type or a name beginning with it, a name with
+// "_"); with ErrContentType, an r.ContentType that is not application/json
+// or a body without one (for another type the core signer signs
+// "UNSIGNED-PAYLOAD" in place of the body's hash, through an
+// X-Sdk-Content-Sha256 header Sign does not return); with ErrBodyHash, a
+// body together with the scheme's body-hash header (X-Sdk-Content-Sha256,
+// X-Sdk-Content-Sm3 for SDK-HMAC-SM3) in r.Headers, whose value the core
+// signer would sign in place of the body's hash.
 func Sign(scheme string, r Request, ak, sk string) (string, error) {
 	s, err := coreSigner(scheme)
+	if err != nil {
+		return "", err
+	}
+	hs, err := lookupScheme(scheme)
+	if err != nil {
+		return "", err
+	}
+	hadContentHeader, err := checkSignable(r, hs.contentHeader)
 	if err != nil {
 		return "", err
 	}
@@ -76,6 +105,14 @@ func Sign(scheme string, r Request, ak, sk string) (string, error) {
 	for _, h := range r.Headers {
 		b.AddHeaderParam(http.CanonicalHeaderKey(h.Name), h.Value)
 	}
+	if r.ContentType != "" {
+		b.AddHeaderParam("Content-Type", r.ContentType)
+	}
+	// The core signer hashes a string body as its bytes, but a []byte as
+	// the JSON encoding of it (a quoted base64 string and a newline).
+	if len(r.Body) > 0 {
+		b.WithBody("", string(r.Body))
+	}
 	// The core signer reads only reflect.Value query values: any other type
 	// is silently left out of the canonical query string.
 	for k, vs := range r.Query {
@@ -85,9 +122,15 @@ func Sign(scheme string, r Request, ak, sk string) (string, error) {
 			b.AddQueryParam(k, reflect.ValueOf(vs))
 		}
 	}
-	added, err := s.Sign(b.Build(), ak, sk)
+	req := b.Build()
+	added, err := s.Sign(req, ak, sk)
 	if err != nil {
 		return "", err
+	}
+	// For a content type it does not take for JSON, the core signer adds
+	// the body-hash header as UNSIGNED-PAYLOAD and signs it.
+	if _, ok := req.GetHeaderParams()[hs.contentHeader]; ok && !hadContentHeader {
+		return "", fmt.Errorf("%w: the core signer leaves the body unsigned for %q", ErrContentType, r.ContentType)
 	}
 	return added[HeaderAuthorization], nil
 }
