@@ -132,12 +132,14 @@ var signedHeaders = [...]string{headerProjectID, headerSecurityToken}
 // the method, path, query, Host, X-Sdk-Date and the headers in
 // signedHeaders.
 func sign(req *http.Request, scheme string, c Credentials, t time.Time) (string, error) {
-	return signInto(req, headerValues{h: req.Header, vals: make([]string, 0, 2)}, scheme, c, t)
+	return signInto(req, headerValues{h: req.Header, vals: make([]string, 0, 2)}, scheme, c, t, nil)
 }
 
 // signInto is sign setting its two headers through hv, so that they can
-// share the backing array of the request's other header values.
-func signInto(req *http.Request, hv headerValues, scheme string, c Credentials, t time.Time) (string, error) {
+// share the backing array of the request's other header values, for a
+// request whose body is body (the exact bytes sent, as JSON; nil for none):
+// the signature covers its hash.
+func signInto(req *http.Request, hv headerValues, scheme string, c Credentials, t time.Time, body []byte) (string, error) {
 	date := t.UTC().Format(sigv.DateFormat)
 	var room [2 + len(signedHeaders)]sigv.Header
 	headers := append(room[:0], sigv.Header{Name: "Host", Value: req.URL.Host}, sigv.Header{Name: sigv.HeaderDate, Value: date})
@@ -150,12 +152,18 @@ func signInto(req *http.Request, hv headerValues, scheme string, c Credentials, 
 	if req.URL.RawQuery != "" {
 		query = req.URL.Query()
 	}
+	contentType := ""
+	if body != nil {
+		contentType = contentTypeJSON
+	}
 	auth, err := sigv.Sign(scheme, sigv.Request{
-		Method:  req.Method,
-		Host:    req.URL.Host,
-		Path:    req.URL.Path,
-		Query:   query,
-		Headers: headers,
+		Method:      req.Method,
+		Host:        req.URL.Host,
+		Path:        req.URL.Path,
+		Query:       query,
+		Headers:     headers,
+		Body:        body,
+		ContentType: contentType,
 	}, c.AccessKey, c.SecretKey)
 	if err != nil {
 		return "", fmt.Errorf("sign request: %w", err)

@@ -2,8 +2,6 @@ package cph
 
 import (
 	"context"
-	"encoding/json"
-	"errors"
 	"fmt"
 	"net/http"
 	"net/url"
@@ -149,28 +147,40 @@ func (c *Client) discoverProjectID(ctx context.Context) (string, error) {
 	if c.region == "" {
 		return "", fmt.Errorf("%w: set one with WithProjectID or %s, or set a region so that it can be discovered", ErrMissingProjectID, envProjectID)
 	}
-	iam, err := c.auth().iam.endpoint(c.region, src)
-	if err != nil {
+	// The IAM endpoint is a setting: a wrong one is a configuration error
+	// of discovery, not an answer of the operation.
+	if _, err := c.auth().iam.endpoint(c.region, src); err != nil {
 		return "", fmt.Errorf("discover project ID: %w", err)
 	}
-	u := *iam
-	u.Path += "/v3/projects"
-	u.RawQuery = url.Values{"name": {c.region}}.Encode()
-	resp, err := c.send(ctx, call{op: opKeystoneListProjects, method: http.MethodGet, path: "/v3/projects"}, &u, "", src.creds)
+	resp, err := c.do(ctx, call{
+		op:         opKeystoneListProjects,
+		method:     http.MethodGet,
+		service:    serviceIAM,
+		path:       "/v3/projects",
+		query:      url.Values{"name": {c.region}},
+		idempotent: true,
+		iam:        &src,
+	})
 	if err != nil {
 		return "", fmt.Errorf("discover project ID: %w", unprefixed(err))
 	}
-	// Redact before parsing: pickProject quotes project names cut short,
-	// and a cut secret would no longer match.
-	id, err := pickProject([]byte(redact(string(resp.body), resp.secrets[:])), c.region) // copies what it keeps
-	if errors.Is(err, ErrInvalidResponse) {
-		err = unprefixed(resp.invalid(opKeystoneListProjects, err))
-	} else if err != nil {
-		err = redactError(err, resp.secrets[:]) // it quotes project names
-	}
-	releaseBody(resp.body)
+	b, _, err := decodeJSON(opKeystoneListProjects, resp, func(b *projectsBody) error {
+		if b.Projects == nil {
+			return fmt.Errorf("%w: IAM's answer is not a project list", ErrInvalidResponse)
+		}
+		return nil
+	})
 	if err != nil {
-		return "", fmt.Errorf("discover project ID: %w", err)
+		return "", fmt.Errorf("discover project ID: %w", unprefixed(err))
+	}
+	// pickProject's errors quote project names cut short, where a cut
+	// secret would no longer match: redact the names first.
+	for i := range *b.Projects {
+		(*b.Projects)[i].Name = redact((*b.Projects)[i].Name, resp.secrets[:])
+	}
+	id, err := pickProject(b, c.region)
+	if err != nil {
+		return "", fmt.Errorf("discover project ID: %w", redactError(err, resp.secrets[:]))
 	}
 	c.auth().disc.id.Store(&id)
 	return id, nil
@@ -185,14 +195,9 @@ type projectsBody struct {
 }
 
 // pickProject returns the ID of the one project named region in IAM's
-// answer. None or several is an error wrapping ErrMissingProjectID that
-// says what IAM listed; a body that is not IAM's document wraps
-// ErrInvalidResponse.
-func pickProject(body []byte, region string) (string, error) {
-	var b projectsBody
-	if err := json.Unmarshal(body, &b); err != nil || b.Projects == nil {
-		return "", fmt.Errorf("%w: IAM's answer is not a project list", ErrInvalidResponse)
-	}
+// answer, b (with its project list). None or several is an error wrapping
+// ErrMissingProjectID that says what IAM listed.
+func pickProject(b *projectsBody, region string) (string, error) {
 	var ids, others []string
 	for _, p := range *b.Projects {
 		if p.Name == region {

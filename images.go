@@ -80,6 +80,12 @@ func (c *Client) ListPhoneImages(ctx context.Context, opts ...ListOption) (*List
 		releaseBody(resp.body)
 		return nil, err
 	}
+	if len(out.Images) == 0 { // an error document has no images: check only then
+		if e := resp.errorInBody(opListPhoneImages); e != nil {
+			releaseBody(resp.body)
+			return nil, e
+		}
+	}
 	releaseBody(resp.body)
 	out.RequestID = resp.requestID(out.RequestID)
 	return out, nil
@@ -92,9 +98,10 @@ func listPhoneImagesCall(p listParams) call {
 		query = url.Values{"image_type": {string(p.imageType)}}
 	}
 	return call{
-		op:     opListPhoneImages,
-		method: http.MethodGet,
-		path:   "/v1/{project_id}/cloud-phone/phone-images",
-		query:  query,
+		op:         opListPhoneImages,
+		method:     http.MethodGet,
+		path:       "/v1/{project_id}/cloud-phone/phone-images",
+		query:      query,
+		idempotent: true,
 	}
 }

@@ -14,22 +14,36 @@ import (
 	"time"
 )
 
-// retryReason says why the failed attempt r may be retried, or "" when it
-// must not be: the caller's context is done, the body was over the size
-// cap, the certificate or TLS handshake failed, or the answer is one that a
-// retry cannot change (4xx other than 429 and throttling, 501, 3xx).
-// Authentication failures are never retried here; the one exception, a
-// clock skew, is handled by correctSkew.
-func retryReason(ctx context.Context, r result) string {
-	if ctx.Err() != nil || r.err == nil {
+// retryReason says why the failed attempt r of cl may be retried, or ""
+// when it must not be. It is the one retry rule, a function of the
+// operation, the attempt's answer or error, and whether the caller's
+// context has ended (ctxErr):
+//
+//   - never when the caller's context is done, the body was over the size
+//     cap, the certificate or TLS handshake failed, or the answer is one
+//     that a retry cannot change (4xx other than 429 and throttling, 501,
+//     3xx); authentication failures neither (the one exception, a clock
+//     skew, is correctSkew's);
+//   - the gateway's throttling answer (429, APIGW.0308), whatever the
+//     operation: the gateway did not pass the request on;
+//   - a request that never reached the service (a refused or failed
+//     connection, DNS, the TLS handshake), whatever the operation;
+//   - a 5xx the service may recover from (500, 502, 503, 504), or a
+//     connection cut or timed out after the request may have reached the
+//     service, only for an idempotent operation: another may have been
+//     acted on already.
+func retryReason(cl call, r result, ctxErr error) string {
+	if ctxErr != nil || r.err == nil {
 		return ""
 	}
 	if e, ok := asAPIError(r.err); ok {
 		switch {
-		case e.StatusCode == http.StatusTooManyRequests:
+		case IsThrottled(e) && e.StatusCode == http.StatusTooManyRequests:
 			return "throttled (status 429)"
-		case gatewayCode(e.Code) == "0308":
+		case IsThrottled(e):
 			return "throttled (" + e.Code + ")"
+		case !cl.idempotent:
+			return ""
 		case e.StatusCode == http.StatusInternalServerError,
 			e.StatusCode == http.StatusBadGateway,
 			e.StatusCode == http.StatusServiceUnavailable,
@@ -38,7 +52,36 @@ func retryReason(ctx context.Context, r result) string {
 		}
 		return ""
 	}
+	if r.reached && !cl.idempotent {
+		return ""
+	}
 	return transientReason(r.err)
+}
+
+// mayHaveReached reports whether a request whose send failed with err may
+// have reached the service. Only failures before the connection was made
+// are certain not to have: a dial that failed or was refused (DNS
+// included), a proxy's connect, and the TLS handshake.
+func mayHaveReached(err error) bool {
+	var (
+		opErr     *net.OpError
+		dnsErr    *net.DNSError
+		recordErr tls.RecordHeaderError
+		alertErr  tls.AlertError
+		verifyErr *tls.CertificateVerificationError
+		unknownCA x509.UnknownAuthorityError
+		invalid   x509.CertificateInvalidError
+		hostErr   x509.HostnameError
+	)
+	switch {
+	case errors.As(err, &opErr) && (opErr.Op == "dial" || opErr.Op == "proxyconnect"),
+		errors.As(err, &dnsErr),
+		errors.Is(err, syscall.ECONNREFUSED),
+		errors.As(err, &recordErr), errors.As(err, &alertErr), errors.As(err, &verifyErr),
+		errors.As(err, &unknownCA), errors.As(err, &invalid), errors.As(err, &hostErr):
+		return false
+	}
+	return true
 }
 
 // transientReason names the transport fault err is, if it is one a retry

@@ -194,38 +194,76 @@ func TestTransientReason(t *testing.T) {
 
 func TestRetryReason(t *testing.T) {
 	api := func(status int, code string) result {
-		return result{err: &APIError{StatusCode: status, Code: code}, sent: true}
+		return result{err: &APIError{StatusCode: status, Code: code}, sent: true, reached: true}
 	}
+	notReached := func(err error) result { return result{err: err, sent: true, reached: false} }
+	reached := func(err error) result { return result{err: err, sent: true, reached: true} }
+	refused := &net.OpError{Op: "dial", Net: "tcp", Err: &os.SyscallError{Syscall: "connect", Err: syscall.ECONNREFUSED}}
+	get := call{op: "Get", method: http.MethodGet, idempotent: true}
+	post := call{op: "Post", method: http.MethodPost}
 	tests := map[string]struct {
-		r    result
-		want string
+		r        result
+		want     string // an idempotent operation
+		wantPost string // one that is not
 	}{
-		"429":               {r: api(429, ""), want: "throttled (status 429)"},
-		"APIGW.0308 on 429": {r: api(429, "APIGW.0308"), want: "throttled (status 429)"},
-		"APIG.0308 on 400":  {r: api(400, "APIG.0308"), want: "throttled (APIG.0308)"},
-		"500":               {r: api(500, ""), want: "status 500"},
-		"502":               {r: api(502, ""), want: "status 502"},
-		"503":               {r: api(503, ""), want: "status 503"},
-		"504":               {r: api(504, ""), want: "status 504"},
-		"501":               {r: api(501, ""), want: ""},
-		"505":               {r: api(505, ""), want: ""},
-		"400":               {r: api(400, "CPS.0005"), want: ""},
-		"401":               {r: api(401, "APIGW.0301"), want: ""},
-		"403":               {r: api(403, "APIGW.0302"), want: ""},
-		"404":               {r: api(404, ""), want: ""},
-		"302":               {r: api(302, ""), want: ""},
-		"reset":             {r: result{err: syscall.ECONNRESET, sent: true}, want: "connection reset"},
+		"429":                     {r: api(429, ""), want: "throttled (status 429)", wantPost: "throttled (status 429)"},
+		"APIGW.0308 on 429":       {r: api(429, "APIGW.0308"), want: "throttled (status 429)", wantPost: "throttled (status 429)"},
+		"APIG.0308 on 400":        {r: api(400, "APIG.0308"), want: "throttled (APIG.0308)", wantPost: "throttled (APIG.0308)"},
+		"500":                     {r: api(500, ""), want: "status 500"},
+		"502":                     {r: api(502, ""), want: "status 502"},
+		"503":                     {r: api(503, ""), want: "status 503"},
+		"504":                     {r: api(504, ""), want: "status 504"},
+		"501":                     {r: api(501, ""), want: ""},
+		"505":                     {r: api(505, ""), want: ""},
+		"400":                     {r: api(400, "CPS.0005"), want: ""},
+		"401":                     {r: api(401, "APIGW.0301"), want: ""},
+		"403":                     {r: api(403, "APIGW.0302"), want: ""},
+		"404":                     {r: api(404, ""), want: ""},
+		"302":                     {r: api(302, ""), want: ""},
+		"reset":                   {r: reached(syscall.ECONNRESET), want: "connection reset"},
+		"cut after sending":       {r: reached(io.ErrUnexpectedEOF), want: "response cut off"},
+		"timed out after sending": {r: reached(timeoutError{}), want: "attempt timed out"},
+		"refused":                 {r: notReached(refused), want: "connection refused", wantPost: "connection refused"},
+		"temporary DNS failure":   {r: notReached(&net.DNSError{Err: "timeout", IsTimeout: true}), want: "temporary DNS failure", wantPost: "temporary DNS failure"},
+		"certificate":             {r: notReached(x509.UnknownAuthorityError{}), want: "", wantPost: ""},
 	}
 	for name, tc := range tests {
 		t.Run(name, func(t *testing.T) {
-			assert.Equal(t, tc.want, retryReason(context.Background(), tc.r))
+			assert.Equal(t, tc.want, retryReason(get, tc.r, nil), "idempotent")
+			assert.Equal(t, tc.wantPost, retryReason(post, tc.r, nil), "not idempotent")
 		})
 	}
 
-	ctx, cancel := context.WithCancel(context.Background())
-	cancel()
-	assert.Equal(t, "", retryReason(ctx, api(503, "")), "nothing is retried once the context is done")
-	assert.Equal(t, "", retryReason(ctx, result{err: syscall.ECONNRESET, sent: true}))
+	for _, cl := range []call{get, post} {
+		assert.Equal(t, "", retryReason(cl, api(503, ""), context.Canceled), "nothing is retried once the context is done")
+		assert.Equal(t, "", retryReason(cl, api(429, ""), context.DeadlineExceeded))
+		assert.Equal(t, "", retryReason(cl, notReached(refused), context.Canceled))
+	}
+}
+
+func TestMayHaveReached(t *testing.T) {
+	urlErr := func(err error) error { return &url.Error{Op: "Post", URL: "https://127.0.0.1/x", Err: err} }
+	tests := map[string]struct {
+		err  error
+		want bool
+	}{
+		"dial refused":      {err: urlErr(&net.OpError{Op: "dial", Net: "tcp", Err: &os.SyscallError{Syscall: "connect", Err: syscall.ECONNREFUSED}}), want: false},
+		"dial timed out":    {err: urlErr(&net.OpError{Op: "dial", Net: "tcp", Err: timeoutError{}}), want: false},
+		"DNS":               {err: urlErr(&net.OpError{Op: "dial", Net: "tcp", Err: &net.DNSError{Err: "no such host", IsNotFound: true}}), want: false},
+		"proxy connect":     {err: urlErr(&net.OpError{Op: "proxyconnect", Net: "tcp", Err: syscall.ECONNREFUSED}), want: false},
+		"TLS certificate":   {err: urlErr(&tls.CertificateVerificationError{Err: x509.UnknownAuthorityError{}}), want: false},
+		"TLS record header": {err: urlErr(tls.RecordHeaderError{Msg: "first record does not look like a TLS handshake"}), want: false},
+		"reset on read":     {err: urlErr(&net.OpError{Op: "read", Net: "tcp", Err: syscall.ECONNRESET}), want: true},
+		"EOF":               {err: urlErr(io.EOF), want: true},
+		"cut":               {err: urlErr(io.ErrUnexpectedEOF), want: true},
+		"timeout":           {err: urlErr(timeoutError{}), want: true},
+		"anything else":     {err: errors.New("net/http: malformed response"), want: true},
+	}
+	for name, tc := range tests {
+		t.Run(name, func(t *testing.T) {
+			assert.Equal(t, tc.want, mayHaveReached(tc.err))
+		})
+	}
 }
 
 func TestSleepCtx(t *testing.T) {
