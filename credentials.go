@@ -176,53 +176,77 @@ type authState struct {
 // signing algorithm from cfg, the environment and the profile file, without
 // touching the network. It returns every problem it finds.
 func (c *Client) configureAuth(cfg *config) []error {
-	var errs []error
-	c.auth().signing = string(cfg.signing)
-	if c.auth().signing == "" {
-		c.auth().signing = string(SigningHMACSHA256)
+	a := c.auth()
+	a.signing = string(cfg.signing)
+	if a.signing == "" {
+		a.signing = string(SigningHMACSHA256)
 	}
-
-	var src source
-	switch {
-	case cfg.provider != nil:
-		c.auth().provider = cfg.provider
-	case cfg.creds != (Credentials{}):
-		if err := cfg.creds.validate(); err != nil {
-			errs = append(errs, err)
-		}
-	default:
-		s, err := defaultChain().retrieveSource(context.Background())
-		var me *missingError
-		switch {
-		case errors.As(err, &me):
-			errs = append(errs, fmt.Errorf("%w: %s; or give them with WithCredentials or WithCredentialsProvider", ErrMissingCredentials, me.detail))
-		case err != nil:
-			errs = append(errs, unprefixed(err))
-		default:
-			if err := s.creds.validate(); err != nil {
-				errs = append(errs, err)
-			}
-			c.auth().creds, src = s.creds, s
-		}
-	}
-
-	// The environment's project ID applies whenever WithProjectID is not
-	// given, whatever the credentials' source; it wins over a profile's.
-	if v := strings.TrimSpace(os.Getenv(envProjectID)); c.projectID == "" && v != "" {
-		src.projectID, src.projectIDFrom = v, envProjectID
-	}
-	if c.projectID == "" && src.projectID != "" {
-		if !isProjectID(src.projectID) {
-			errs = append(errs, fmt.Errorf("%w: %s has characters a project ID cannot have", ErrInvalidProjectID, src.projectIDFrom))
-		} else {
-			c.projectID = src.projectID
-		}
+	src, errs := c.configureCredentials(cfg)
+	if err := c.configureProjectID(src); err != nil {
+		errs = append(errs, err)
 	}
 	if c.projectID != "" {
 		return errs
 	}
-	// No project ID yet: the first call discovers it, which needs a region
-	// and an IAM endpoint (or a provider that may yet bring a project ID).
+	return append(errs, c.configureDiscovery(cfg, src)...)
+}
+
+// configureCredentials sets the client's provider or fixed credentials:
+// the option's, else the default chain's (read once, now). It returns the
+// source they came from (what else it holds: a project ID, an IAM
+// endpoint) and what is missing or wrong with them.
+func (c *Client) configureCredentials(cfg *config) (source, []error) {
+	switch {
+	case cfg.provider != nil:
+		c.auth().provider = cfg.provider
+		return source{}, nil
+	case cfg.creds != (Credentials{}):
+		if err := cfg.creds.validate(); err != nil {
+			return source{}, []error{err}
+		}
+		return source{}, nil
+	}
+	s, err := defaultChain().retrieveSource(context.Background())
+	var me *missingError
+	switch {
+	case errors.As(err, &me):
+		return source{}, []error{fmt.Errorf("%w: %s; or give them with WithCredentials or WithCredentialsProvider", ErrMissingCredentials, me.detail)}
+	case err != nil:
+		return source{}, []error{unprefixed(err)}
+	}
+	c.auth().creds = s.creds
+	if err := s.creds.validate(); err != nil {
+		return s, []error{err}
+	}
+	return s, nil
+}
+
+// configureProjectID sets the client's project ID, when WithProjectID gave
+// none, from the environment, else from the credentials' source src.
+func (c *Client) configureProjectID(src source) error {
+	if c.projectID != "" {
+		return nil
+	}
+	// The environment's project ID applies whatever the credentials'
+	// source; it wins over a profile's.
+	if v := strings.TrimSpace(os.Getenv(envProjectID)); v != "" {
+		src.projectID, src.projectIDFrom = v, envProjectID
+	}
+	if src.projectID == "" {
+		return nil
+	}
+	if !isProjectID(src.projectID) {
+		return fmt.Errorf("%w: %s has characters a project ID cannot have", ErrInvalidProjectID, src.projectIDFrom)
+	}
+	c.projectID = src.projectID
+	return nil
+}
+
+// configureDiscovery readies project-ID discovery for a client without a
+// project ID: the first call discovers it, which needs a region and an
+// IAM endpoint (or a provider that may yet bring a project ID).
+func (c *Client) configureDiscovery(cfg *config, src source) []error {
+	var errs []error
 	if c.region == "" && c.auth().provider == nil && !cfg.projectIDRefused && !cfg.endpointRefused {
 		errs = append(errs, fmt.Errorf("%w: set one with WithProjectID or %s, or set a region so that it can be discovered", ErrMissingProjectID, envProjectID))
 	}
