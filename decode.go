@@ -6,13 +6,14 @@ import (
 	"errors"
 	"fmt"
 	"sync"
+
+	"github.com/cph-go/cph/internal/wire"
 )
 
-// listPhoneImagesBody is the documented 200 body of ListPhoneImages.
-type listPhoneImagesBody struct {
-	RequestID   string       `json:"request_id"`
-	PhoneImages []PhoneImage `json:"phone_images"`
-}
+// listPhoneImagesBody is the documented 200 body of ListPhoneImages, with
+// this package's images: what encoding/json decodes it into (the fallback
+// decodeListPhoneImagesStd, and the tests' reference).
+type listPhoneImagesBody = wire.ListPhoneImages[PhoneImage]
 
 // decodeListPhoneImages decodes a 200 body of ListPhoneImages. Unknown
 // fields are ignored and unknown enum values kept; a body that is not the

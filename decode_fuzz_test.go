@@ -16,15 +16,14 @@ import (
 )
 
 // referenceDecode is what decodeListPhoneImages must match: encoding/json
-// into the documented body, after the same "is it an object" check.
+// into the documented body, listPhoneImagesBody (wire.ListPhoneImages, the
+// type that the fallback decodeListPhoneImagesStd decodes into too), after
+// the same "is it an object" check.
 func referenceDecode(body []byte) (*ListPhoneImagesOutput, error) {
 	if t := bytes.TrimLeft(body, " \t\r\n"); len(t) == 0 || t[0] != '{' {
 		return nil, errors.New("not an object")
 	}
-	var b struct {
-		RequestID   string       `json:"request_id"`
-		PhoneImages []PhoneImage `json:"phone_images"`
-	}
+	var b listPhoneImagesBody
 	if err := json.Unmarshal(body, &b); err != nil {
 		return nil, err
 	}

@@ -6,34 +6,21 @@ import (
 	"strings"
 	"unicode"
 	"unicode/utf8"
+
+	"github.com/cph-go/cph/internal/wire"
 )
 
 // maxSnippet is how much of a non-JSON error body an APIError's Message keeps.
 const maxSnippet = 256
-
-// errorBody holds both error shapes in use on Huawei Cloud:
-//
-//	{"error_code": "CPS.0005", "error_msg": "...", "request_id": "..."}
-//	{"error": {"code": "...", "message": "...", "request_id": "..."}}
-type errorBody struct {
-	Code      string `json:"error_code"`
-	Msg       string `json:"error_msg"`
-	RequestID string `json:"request_id"`
-	Error     *struct {
-		Code      string `json:"code"`
-		Message   string `json:"message"`
-		RequestID string `json:"request_id"`
-	} `json:"error"`
-}
 
 // newAPIError builds the *APIError for a non-2xx answer from its status,
 // headers and (capped) body. It never fails: a body that is not one of the
 // two JSON shapes gives a trimmed snippet of its text as the Message.
 func newAPIError(op string, status int, header http.Header, body []byte) *APIError {
 	e := &APIError{Operation: op, StatusCode: status}
-	var eb errorBody
+	var eb wire.ErrorBody // either shape, or both
 	if err := json.Unmarshal(body, &eb); err == nil {
-		e.Code, e.Message, e.RequestID = eb.Code, eb.Msg, eb.RequestID
+		e.Code, e.Message, e.RequestID = eb.Code, eb.Message, eb.RequestID
 		if eb.Error != nil {
 			if e.Code == "" {
 				e.Code = eb.Error.Code

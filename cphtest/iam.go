@@ -5,6 +5,7 @@ import (
 	"net/http"
 
 	"github.com/cph-go/cph"
+	"github.com/cph-go/cph/internal/wire"
 )
 
 // DefaultRegion is the region a server's project is named after, unless
@@ -38,44 +39,23 @@ func (s *Server) DiscoveryOptions() []cph.Option {
 	}
 }
 
-// projectsBody is IAM's answer to GET /v3/projects (KeystoneListProjects).
-type projectsBody struct {
-	Projects []project `json:"projects"`
-	Links    links     `json:"links"`
-}
-
-type project struct {
-	ID          string `json:"id"`
-	Name        string `json:"name"`
-	DomainID    string `json:"domain_id"`
-	ParentID    string `json:"parent_id"`
-	Description string `json:"description"`
-	Enabled     bool   `json:"enabled"`
-	IsDomain    bool   `json:"is_domain"`
-	Links       links  `json:"links"`
-}
-
-type links struct {
-	Self     string  `json:"self"`
-	Next     *string `json:"next,omitempty"`
-	Previous *string `json:"previous,omitempty"`
-}
-
 // listProjects serves IAM's GET /v3/projects: the server's one project,
 // named after its region, or none when the name query asks for another
 // name. Like IAM, it is a global service: it takes no project ID.
 func (s *Server) listProjects(w http.ResponseWriter, r *http.Request) {
 	base := "http://" + r.Host + "/v3/projects"
-	body := projectsBody{Projects: []project{}, Links: links{Self: base}}
+	projects := []wire.Project{}
 	if name := r.URL.Query().Get("name"); name == "" || name == s.region {
-		body.Projects = append(body.Projects, project{
-			ID:       s.projectID,
-			Name:     s.region,
-			DomainID: demoDomainID,
-			ParentID: demoDomainID,
-			Enabled:  true,
-			Links:    links{Self: base + "/" + s.projectID},
+		projects = append(projects, wire.Project{
+			ProjectRef: wire.ProjectRef{ID: s.projectID, Name: s.region},
+			DomainID:   demoDomainID,
+			ParentID:   demoDomainID,
+			Enabled:    true,
+			Links:      wire.Links{Self: base + "/" + s.projectID},
 		})
 	}
-	writeJSON(w, http.StatusOK, body)
+	writeJSON(w, http.StatusOK, wire.ProjectsPage{
+		Projects: wire.Projects[wire.Project]{Projects: &projects},
+		Links:    wire.Links{Self: base},
+	})
 }

@@ -4,13 +4,8 @@ import (
 	"net/http"
 
 	"github.com/cph-go/cph"
+	"github.com/cph-go/cph/internal/wire"
 )
-
-// listPhoneImagesBody is the documented 200 body of ListPhoneImages.
-type listPhoneImagesBody struct {
-	PhoneImages []cph.PhoneImage `json:"phone_images"`
-	RequestID   string           `json:"request_id"`
-}
 
 // listPhoneImages serves GET /v1/{project_id}/cloud-phone/phone-images.
 func (s *Server) listPhoneImages(w http.ResponseWriter, r *http.Request) {
@@ -20,9 +15,9 @@ func (s *Server) listPhoneImages(w http.ResponseWriter, r *http.Request) {
 		s.writeError(w, http.StatusBadRequest, CodeInvalidImageType, "Parameter: image_type is invalid.")
 		return
 	}
-	writeJSON(w, http.StatusOK, listPhoneImagesBody{
-		PhoneImages: images,
+	writeJSON(w, http.StatusOK, wire.ListPhoneImages[cph.PhoneImage]{
 		RequestID:   w.Header().Get("X-Request-Id"),
+		PhoneImages: images,
 	})
 }
 

@@ -9,6 +9,8 @@ import (
 	"net/http"
 	"path"
 	"strconv"
+
+	"github.com/cph-go/cph/internal/wire"
 )
 
 // Operations the server serves, as Fault.Operation names them.
@@ -107,12 +109,10 @@ func requestID(n uint64) string {
 	return hex.EncodeToString(sum[:16])
 }
 
-// errorBody is the gateway's and the service's error document.
-type errorBody struct {
-	Code      string `json:"error_code"`
-	Message   string `json:"error_msg"`
-	RequestID string `json:"request_id"`
-}
+// errorBody is the gateway's and the service's error document,
+// {"error_code": ..., "error_msg": ..., "request_id": ...}: wire's, with
+// no "error" object.
+type errorBody = wire.ErrorBody
 
 // writeError answers status with an error document carrying the request's
 // ID.

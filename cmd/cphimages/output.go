@@ -9,6 +9,7 @@ import (
 	"unicode"
 
 	"github.com/cph-go/cph"
+	"github.com/cph-go/cph/internal/wire"
 )
 
 // filterImages keeps the images with the given label and OS; an empty
@@ -33,18 +34,13 @@ func matchesOS(img cph.PhoneImage, os string) bool {
 	return strings.EqualFold(img.OSType, os) || strings.HasPrefix(name, strings.ToLower(os))
 }
 
-// listOutput is the JSON output: the API's own document.
-type listOutput struct {
-	RequestID   string           `json:"request_id"`
-	PhoneImages []cph.PhoneImage `json:"phone_images"`
-}
-
-// writeJSON writes the images as the API's JSON document, indented.
+// writeJSON writes the images as the API's JSON document
+// (wire.ListPhoneImages), indented.
 func writeJSON(w io.Writer, requestID string, images []cph.PhoneImage) error {
 	enc := json.NewEncoder(w)
 	enc.SetIndent("", "  ")
 	enc.SetEscapeHTML(false)
-	return enc.Encode(listOutput{RequestID: requestID, PhoneImages: images})
+	return enc.Encode(wire.ListPhoneImages[cph.PhoneImage]{RequestID: requestID, PhoneImages: images})
 }
 
 // writeTable writes the images as a table with aligned columns.
