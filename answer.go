@@ -4,6 +4,8 @@ import (
 	"encoding/json"
 	"net/http"
 	"time"
+
+	"github.com/cph-go/cph/internal/wire"
 )
 
 // The answer step every operation runs on its 2xx answer: decode the body
@@ -43,7 +45,7 @@ func decodeJSON[T any](op string, resp *response, valid func(*T) error) (*T, str
 // gateway and some services answer a refusal with 200 and the error
 // document; it is no success.
 func (r *response) errorInBody(op string) *APIError {
-	var eb errorBody
+	var eb wire.ErrorBody
 	if json.Unmarshal(r.body, &eb) != nil {
 		return nil
 	}

@@ -7,6 +7,8 @@ import (
 	"net/url"
 	"strings"
 	"sync/atomic"
+
+	"github.com/cph-go/cph/internal/wire"
 )
 
 // envIAMEndpoint names the variable that sets the IAM endpoint used to
@@ -186,13 +188,9 @@ func (c *Client) discoverProjectID(ctx context.Context) (string, error) {
 	return id, nil
 }
 
-// projectsBody is IAM's answer to GET /v3/projects.
-type projectsBody struct {
-	Projects *[]struct {
-		ID   string `json:"id"`
-		Name string `json:"name"`
-	} `json:"projects"`
-}
+// projectsBody is IAM's answer to GET /v3/projects: the fields discovery
+// reads of it.
+type projectsBody = wire.Projects[wire.ProjectRef]
 
 // pickProject returns the ID of the one project named region in IAM's
 // answer, b (with its project list). None or several is an error wrapping
