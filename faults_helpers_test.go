@@ -51,17 +51,16 @@ func handleFaults(h faultHandler) http.Handler {
 	})
 }
 
-// newSignedFaultServer is newFaultServer, plain HTTP, whose
-// ListPhoneImages route checks every request's signature against the
-// fault client's credentials, by the clock now, before h answers it; the
-// others get the gateway's 404.
-func newSignedFaultServer(t testing.TB, h faultHandler, now func() time.Time) *fakegw.Server {
+// newSignedServer starts a plain HTTP fake gateway (internal/fakegw) on
+// loopback whose ListPhoneImages route answers with h only the requests
+// signed with creds (and carrying creds' security token, if any) by the
+// clock now (nil for time.Now); it refuses the others with 401
+// APIGW.0301, and Refusals says why. Other paths get the gateway's 404.
+func newSignedServer(t testing.TB, creds Credentials, h http.Handler, now func() time.Time) *fakegw.Server {
 	t.Helper()
 	s := fakegw.New(fakegw.Config{
-		Routes: []fakegw.Route{{
-			Pattern: "GET /v1/{project_id}/cloud-phone/phone-images", Signed: true, Handler: handleFaults(h),
-		}},
-		Credentials: []fakegw.Credentials{{AccessKey: faultAK, SecretKey: faultSK, SecurityToken: faultToken}},
+		Routes:      []fakegw.Route{{Pattern: "GET " + imagesPath("{project_id}"), Signed: true, Handler: h}},
+		Credentials: []fakegw.Credentials{fakegw.Credentials(creds)},
 		Now:         now,
 	})
 	t.Cleanup(s.Close)

@@ -242,7 +242,8 @@ func TestSleepCtx(t *testing.T) {
 // X-Sdk-Date and a signature that verifies for it.
 func TestFreshSignaturePerAttempt(t *testing.T) {
 	start := time.Date(2026, 3, 1, 12, 0, 0, 0, time.UTC)
-	s := newSignedFaultServer(t, failFirst(2, status(503, "")), func() time.Time { return start })
+	s := newSignedServer(t, Credentials{AccessKey: faultAK, SecretKey: faultSK, SecurityToken: faultToken},
+		handleFaults(failFirst(2, status(503, ""))), func() time.Time { return start })
 	c := newFaultClient(t, s.URL)
 	clock := start
 	c.now = func() time.Time { clock = clock.Add(time.Second); return clock }
