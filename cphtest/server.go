@@ -27,18 +27,18 @@ const (
 const (
 	// CodeAuthFailed (401) refuses a bad signature, an unknown access key,
 	// a missing or wrong security token, or an expired X-Sdk-Date.
-	CodeAuthFailed = fakegw.CodeAuthFailed
+	CodeAuthFailed = "APIGW.0301"
 	// CodeProjectUnavailable (403) refuses another project's ID.
 	CodeProjectUnavailable = "APIGW.0310"
 	// CodeAPINotFound (404) answers an unknown path or method.
-	CodeAPINotFound = fakegw.CodeAPINotFound
+	CodeAPINotFound = "APIGW.0101"
 	// CodeInvalidImageType (400) refuses an unknown image_type.
 	CodeInvalidImageType = "CPS.0100"
 )
 
 // MaxClockSkew is how far a request's X-Sdk-Date may be from the server's
 // clock, either way, before the signature counts as expired.
-const MaxClockSkew = fakegw.MaxClockSkew
+const MaxClockSkew = 15 * time.Minute
 
 // Option configures a Server.
 type Option func(*config)

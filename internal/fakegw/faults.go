@@ -12,9 +12,9 @@ import (
 )
 
 // Fault is a failure the server answers a request with, as the gateway or
-// a proxy in front of it would. Its fields are cphtest.Fault's, whose
-// documentation is the full story; in short, the first that applies
-// decides:
+// a proxy in front of it would; cphtest.Fault is this type, and its
+// documentation tells the whole story. In short, the first field that
+// applies decides:
 //
 //   - Hang: no answer until the request's context ends or Close is
 //     called; then the connection is closed.
@@ -27,33 +27,43 @@ import (
 //     without a fault, with Header's headers added and the answer cut
 //     short if Truncate.
 type Fault struct {
-	// Operation narrows the fault to the requests of one route's
-	// operation; "" matches every request.
+	// Operation narrows the fault to the requests of one operation, as
+	// the server's routes name them (Route.Operation). "" matches every
+	// request, one no route matches included; an operation no route has
+	// matches no request.
 	Operation string
 
-	// Status is the answer's HTTP status.
+	// Status is the answer's HTTP status, such as 503.
 	Status int
-	// Code and Message are those of the error document.
+	// Code and Message are the error_code and error_msg of the error
+	// document, the body when Body is "".
 	Code, Message string
-	// Body is sent instead of the error document. Its Content-Type is
-	// the one Header gives, else application/json for a JSON object, else
-	// the one http.DetectContentType finds.
+	// Body is sent as the answer's body instead of the error document,
+	// such as a proxy's HTML page. Its Content-Type is the one Header
+	// gives, else application/json for a JSON object, else the one
+	// http.DetectContentType finds ("text/html; charset=utf-8" for HTML).
 	Body string
 
-	// Header holds headers to set on the answer, replacing the server's
-	// own of the same names; Content-Length cannot be set.
+	// Header holds headers to set on the answer, such as Retry-After;
+	// they replace the server's own headers of the same names (names are
+	// canonicalised). Content-Length is always the body's and cannot be
+	// set.
 	Header http.Header
 
-	// Delay is how long the server waits before answering; the request
-	// gets no answer if its context ends or Close is called meanwhile.
+	// Delay is how long the server waits before answering; 0 or less
+	// waits not at all. The wait is cut short when the request's context
+	// ends or Close is called, and the request then gets no answer (its
+	// connection is closed).
 	Delay time.Duration
 
 	// Hang holds the request without ever answering it.
 	Hang bool
 	// Reset closes the connection with a TCP reset instead of answering.
 	Reset bool
-	// Truncate declares the whole body's Content-Length but sends only
-	// its first half (len/2 bytes), then closes the connection.
+	// Truncate sends the answer's headers with the whole body's
+	// Content-Length but only the first half of the body (len/2 bytes),
+	// and then closes the connection. An answer that has no body (such as
+	// a 204) is sent whole.
 	Truncate bool
 }
 

@@ -45,7 +45,7 @@ type call struct {
 	token  string              // X-Security-Token to send, unsigned
 }
 
-// do sends c to s with hc (s's own client if nil) and returns the answer.
+// do sends c to s with s's own client and returns the answer.
 func (c call) do(t *testing.T, s *fakegw.Server) answer {
 	t.Helper()
 	a, err := c.try(t, s.Client(), s.URL)
@@ -77,8 +77,10 @@ func (c call) try(t *testing.T, hc *http.Client, base string) (answer, error) {
 	if err != nil {
 		return answer{}, err
 	}
-	defer resp.Body.Close()
 	b, err := io.ReadAll(resp.Body)
+	if cerr := resp.Body.Close(); err == nil {
+		err = cerr
+	}
 	return answer{status: resp.StatusCode, header: resp.Header, body: string(b)}, err
 }
 

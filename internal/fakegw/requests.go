@@ -7,8 +7,8 @@ import (
 	"time"
 )
 
-// Request is a request as the server received it. Its fields are
-// cphtest.Request's, so that one converts to the other.
+// Request is a request as the server received it; cphtest.Request is
+// this type.
 type Request struct {
 	Method string
 	Path   string
