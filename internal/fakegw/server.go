@@ -33,7 +33,8 @@ type Route struct {
 	Operation string
 	// Pattern is the route's http.ServeMux pattern, such as
 	// "GET /v1/{project_id}/cloud-phone/phone-images"; the handler finds
-	// its wildcards with r.PathValue.
+	// its wildcards with r.PathValue. It may not be "/", which is
+	// Config.Default's.
 	Pattern string
 	// Signed makes the route refuse a request that is not signed with
 	// credentials the server accepts (see Server.Authenticate), with 401
