@@ -4,16 +4,16 @@ import (
 	"context"
 	"encoding/json"
 	"net/http"
-	"net/http/httptest"
 	"os"
 	"path/filepath"
 	"strings"
 	"sync"
 	"testing"
 
-	"github.com/cph-go/cph/internal/sigv"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+
+	"github.com/cph-go/cph/internal/fakegw"
 )
 
 // Values of the credential tests. Every secret is distinctive, so that a
@@ -83,72 +83,50 @@ func writeProfile(t *testing.T, content string) string {
 	return path
 }
 
-// recorded is a request as a fake server received it.
-type recorded struct {
-	Method, Path, RawQuery string
-	Header                 http.Header
-}
-
-// fakeCloud is a loopback CPH and IAM server: it checks every request's
-// signature against the secret keys it knows, answers GET /v3/projects
-// with projects, and ListPhoneImages with an empty list.
+// fakeCloud is a loopback CPH and IAM gateway (internal/fakegw) that
+// accepts requests signed with fakeCreds (and the credentials accept
+// adds), answers GET /v3/projects with projects, and ListPhoneImages with
+// an empty list.
 type fakeCloud struct {
-	t   *testing.T
-	srv *httptest.Server
+	*fakegw.Server
 
 	mu        sync.Mutex
-	keys      map[string]string // access key → secret key
-	projects  string            // the /v3/projects body
-	iamStatus int               // if set, /v3/projects answers this status
-	iamGate   chan struct{}     // if set, /v3/projects waits for it
-	reqs      []recorded
+	projects  string        // the /v3/projects body
+	iamStatus int           // if set, /v3/projects answers this status
+	iamGate   chan struct{} // if set, /v3/projects waits for it
 }
 
 func newFakeCloud(t *testing.T) *fakeCloud {
 	t.Helper()
 	f := &fakeCloud{
-		t:        t,
-		keys:     map[string]string{fakeAK: fakeSK},
 		projects: `{"projects":[{"id":"` + fakeProjectID + `","name":"` + fakeRegion + `"}],"links":{}}`,
 	}
-	f.srv = httptest.NewServer(http.HandlerFunc(f.serve))
-	t.Cleanup(f.srv.Close)
+	f.Server = fakegw.New(fakegw.Config{
+		Routes: []fakegw.Route{
+			{Operation: "KeystoneListProjects", Pattern: "GET /v3/projects", Signed: true, Handler: http.HandlerFunc(f.listProjects)},
+			{Operation: "ListPhoneImages", Pattern: "GET " + imagesPath("{project_id}"), Signed: true, Handler: http.HandlerFunc(
+				func(w http.ResponseWriter, _ *http.Request) {
+					writeJSON(w, http.StatusOK, `{"phone_images":[],"request_id":"fake"}`)
+				})},
+		},
+		Credentials: []fakegw.Credentials{fakegw.Credentials(fakeCreds)},
+	})
+	t.Cleanup(f.Close)
 	return f
 }
 
-func (f *fakeCloud) serve(w http.ResponseWriter, r *http.Request) {
+func (f *fakeCloud) listProjects(w http.ResponseWriter, _ *http.Request) {
 	f.mu.Lock()
-	f.reqs = append(f.reqs, recorded{Method: r.Method, Path: r.URL.Path, RawQuery: r.URL.RawQuery, Header: r.Header.Clone()})
 	projects, status, gate := f.projects, f.iamStatus, f.iamGate
 	f.mu.Unlock()
-
-	auth, err := sigv.ParseAuthorization(r.Header.Get("Authorization"))
-	if err != nil {
-		writeJSON(w, http.StatusUnauthorized, `{"error_code":"APIGW.0301","error_msg":"malformed authorization"}`)
+	if gate != nil {
+		<-gate
+	}
+	if status != 0 {
+		writeJSON(w, status, `{"error":{"code":"IAM.0001","message":"denied by the fake"}}`)
 		return
 	}
-	f.mu.Lock()
-	sk, known := f.keys[auth.AccessKey]
-	f.mu.Unlock()
-	if !known || sigv.Verify(r, auth, sk) != nil {
-		writeJSON(w, http.StatusUnauthorized, `{"error_code":"APIGW.0301","error_msg":"Incorrect IAM authentication information"}`)
-		return
-	}
-	switch {
-	case r.URL.Path == "/v3/projects":
-		if gate != nil {
-			<-gate
-		}
-		if status != 0 {
-			writeJSON(w, status, `{"error":{"code":"IAM.0001","message":"denied by the fake"}}`)
-			return
-		}
-		writeJSON(w, http.StatusOK, projects)
-	case strings.HasSuffix(r.URL.Path, "/cloud-phone/phone-images"):
-		writeJSON(w, http.StatusOK, `{"phone_images":[],"request_id":"fake"}`)
-	default:
-		writeJSON(w, http.StatusNotFound, `{"error_code":"CPS.404","error_msg":"no route"}`)
-	}
+	writeJSON(w, http.StatusOK, projects)
 }
 
 func writeJSON(w http.ResponseWriter, status int, body string) {
@@ -164,12 +142,13 @@ func (f *fakeCloud) set(change func(f *fakeCloud)) {
 	change(f)
 }
 
+// accept makes the fake accept c too.
+func (f *fakeCloud) accept(c Credentials) { f.Accept(fakegw.Credentials(c)) }
+
 // requests returns the requests received so far whose path is path.
-func (f *fakeCloud) requests(path string) []recorded {
-	f.mu.Lock()
-	defer f.mu.Unlock()
-	var out []recorded
-	for _, r := range f.reqs {
+func (f *fakeCloud) requests(path string) []fakegw.Request {
+	var out []fakegw.Request
+	for _, r := range f.Requests() {
 		if r.Path == path {
 			out = append(out, r)
 		}

@@ -332,9 +332,9 @@ func TestProviderAskedPerRequest(t *testing.T) {
 	isolateEnv(t)
 	cloud := newFakeCloud(t)
 	second := Credentials{AccessKey: "SECONDAKEXAMPLE0004", SecretKey: "second-sk", SecurityToken: fakeToken}
-	cloud.set(func(f *fakeCloud) { f.keys[second.AccessKey] = second.SecretKey })
+	cloud.accept(second)
 	p := &stubProvider{creds: fakeCreds}
-	c, err := NewClient(WithEndpoint(cloud.srv.URL), WithProjectID(fakeProjectID), WithCredentialsProvider(p))
+	c, err := NewClient(WithEndpoint(cloud.URL), WithProjectID(fakeProjectID), WithCredentialsProvider(p))
 	require.NoError(t, err)
 
 	require.NoError(t, listOnce(c))
@@ -366,7 +366,7 @@ func TestEnvProviderProjectIDUsedByClient(t *testing.T) {
 	t.Setenv(envSecretKey, fakeSK)
 	t.Setenv(envProjectID, fakeProjectID)
 	cloud := newFakeCloud(t)
-	c, err := NewClient(WithRegion(fakeRegion), WithEndpoint(cloud.srv.URL), WithIAMEndpoint(cloud.srv.URL),
+	c, err := NewClient(WithRegion(fakeRegion), WithEndpoint(cloud.URL), WithIAMEndpoint(cloud.URL),
 		WithCredentialsProvider(EnvCredentials()))
 	require.NoError(t, err)
 	assert.Equal(t, fakeProjectID, c.ProjectID(), "the environment's project ID applies from NewClient on")

@@ -21,7 +21,7 @@ import (
 // project ID, so that its first call discovers it.
 func newDiscoveringClient(t *testing.T, cloud *fakeCloud, opts ...Option) *Client {
 	t.Helper()
-	base := []Option{WithRegion(fakeRegion), WithEndpoint(cloud.srv.URL), WithIAMEndpoint(cloud.srv.URL), WithCredentials(fakeCreds)}
+	base := []Option{WithRegion(fakeRegion), WithEndpoint(cloud.URL), WithIAMEndpoint(cloud.URL), WithCredentials(fakeCreds)}
 	c, err := NewClient(append(base, opts...)...)
 	require.NoError(t, err)
 	return c
@@ -39,7 +39,7 @@ func TestDiscoverProjectID(t *testing.T) {
 	iam := cloud.requests("/v3/projects")
 	require.Len(t, iam, 1)
 	assert.Equal(t, http.MethodGet, iam[0].Method)
-	assert.Equal(t, "name="+fakeRegion, iam[0].RawQuery)
+	assert.Equal(t, "name="+fakeRegion, iam[0].Query.Encode())
 	assert.Empty(t, iam[0].Header.Values("X-Project-Id"), "IAM is global: no project header")
 	auth, err := sigv.ParseAuthorization(iam[0].Header.Get("Authorization"))
 	require.NoError(t, err, "signed")
@@ -242,15 +242,15 @@ func TestIAMEndpointPrecedence(t *testing.T) {
 			for _, s := range []string{option, env, profile, "provider-profile"} {
 				iams[s] = newFakeCloud(t)
 			}
-			opts := []Option{WithRegion(fakeRegion), WithEndpoint(cloud.srv.URL)}
+			opts := []Option{WithRegion(fakeRegion), WithEndpoint(cloud.URL)}
 			for _, s := range tc.set {
 				switch s {
 				case option:
-					opts = append(opts, WithIAMEndpoint(iams[s].srv.URL))
+					opts = append(opts, WithIAMEndpoint(iams[s].URL))
 				case env:
-					t.Setenv(envIAMEndpoint, iams[s].srv.URL)
+					t.Setenv(envIAMEndpoint, iams[s].URL)
 				case profile, "provider-profile":
-					path := writeProfile(t, "[basic]\nak = "+fakeAK+"\nsk = "+fakeSK+"\niam_endpoint = "+iams[s].srv.URL+"\n")
+					path := writeProfile(t, "[basic]\nak = "+fakeAK+"\nsk = "+fakeSK+"\niam_endpoint = "+iams[s].URL+"\n")
 					if s == profile {
 						t.Setenv(envCredentialsFile, path)
 					} else {
@@ -353,7 +353,7 @@ func TestProjectIDSources(t *testing.T) {
 	t.Run("provider without project ID and no region: at the first call", func(t *testing.T) {
 		isolateEnv(t)
 		cloud := newFakeCloud(t)
-		c, err := NewClient(WithEndpoint(cloud.srv.URL), WithCredentialsProvider(fakeCreds))
+		c, err := NewClient(WithEndpoint(cloud.URL), WithCredentialsProvider(fakeCreds))
 		require.NoError(t, err)
 		err = listOnce(c)
 		assert.ErrorIs(t, err, ErrMissingProjectID)
@@ -364,7 +364,7 @@ func TestProjectIDSources(t *testing.T) {
 		isolateEnv(t)
 		cloud := newFakeCloud(t)
 		path := writeProfile(t, "[basic]\nak = "+fakeAK+"\nsk = "+fakeSK+"\nproject_id = "+fakeProjectID+"\n")
-		c, err := NewClient(WithEndpoint(cloud.srv.URL), WithCredentialsProvider(ProfileCredentials(path)))
+		c, err := NewClient(WithEndpoint(cloud.URL), WithCredentialsProvider(ProfileCredentials(path)))
 		require.NoError(t, err)
 		require.NoError(t, listOnce(c))
 		assert.Equal(t, fakeProjectID, c.ProjectID())
@@ -376,7 +376,7 @@ func TestProjectIDSources(t *testing.T) {
 		t.Setenv(envSecretKey, fakeSK)
 		t.Setenv(envProjectID, "a/b")
 		cloud := newFakeCloud(t)
-		_, err := NewClient(WithEndpoint(cloud.srv.URL), WithCredentialsProvider(EnvCredentials()))
+		_, err := NewClient(WithEndpoint(cloud.URL), WithCredentialsProvider(EnvCredentials()))
 		assert.ErrorIs(t, err, ErrInvalidProjectID, "the environment's project ID is checked by NewClient")
 		assert.Contains(t, err.Error(), "HUAWEICLOUD_SDK_PROJECT_ID")
 		assert.Empty(t, cloud.requests(imagesPath("a/b")))
@@ -384,7 +384,7 @@ func TestProjectIDSources(t *testing.T) {
 	t.Run("provider failing during discovery", func(t *testing.T) {
 		isolateEnv(t)
 		cloud := newFakeCloud(t)
-		c, err := NewClient(WithRegion(fakeRegion), WithEndpoint(cloud.srv.URL), WithIAMEndpoint(cloud.srv.URL),
+		c, err := NewClient(WithRegion(fakeRegion), WithEndpoint(cloud.URL), WithIAMEndpoint(cloud.URL),
 			WithCredentialsProvider(EnvCredentials()))
 		require.NoError(t, err)
 		err = listOnce(c)
@@ -396,8 +396,8 @@ func TestProjectIDSources(t *testing.T) {
 		isolateEnv(t)
 		cloud := newFakeCloud(t)
 		temp := Credentials{AccessKey: "TEMPAKEXAMPLE000009", SecretKey: "temp-sk", SecurityToken: fakeToken}
-		cloud.set(func(f *fakeCloud) { f.keys[temp.AccessKey] = temp.SecretKey })
-		c, err := NewClient(WithRegion(fakeRegion), WithEndpoint(cloud.srv.URL), WithIAMEndpoint(cloud.srv.URL),
+		cloud.accept(temp)
+		c, err := NewClient(WithRegion(fakeRegion), WithEndpoint(cloud.URL), WithIAMEndpoint(cloud.URL),
 			WithCredentialsProvider(temp))
 		require.NoError(t, err)
 		require.NoError(t, listOnce(c))

@@ -5,15 +5,16 @@ import (
 	"log"
 	"net"
 	"net/http"
-	"net/http/httptest"
 	"os"
 	"strconv"
-	"sync"
-	"sync/atomic"
+	"strings"
 	"testing"
 	"time"
 
+	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+
+	"github.com/cph-go/cph/internal/fakegw"
 )
 
 // Credentials of the fault tests; the secrets must never show up in an
@@ -25,52 +26,60 @@ const (
 	faultProject = "0123456789abcdef0123456789abcdef"
 )
 
-// faultServer is an httptest server that counts the requests its handler
-// gets and the connections it accepts.
-type faultServer struct {
-	*httptest.Server
-	requests atomic.Int32
-	conns    atomic.Int32
-
-	mu   sync.Mutex
-	seen []*http.Request // headers of every request, in order
-}
-
-// faultHandler answers request n (from 1) of a faultServer.
+// faultHandler answers request n (from 1) of a fault server.
 type faultHandler func(w http.ResponseWriter, r *http.Request, n int)
 
-// newFaultServer starts a plain HTTP loopback server running h, or a TLS
-// one with tlsServer.
-func newFaultServer(t testing.TB, h faultHandler, tlsServer bool) *faultServer {
+// newFaultServer starts a fake gateway (internal/fakegw) on loopback,
+// plain HTTP or TLS with tlsServer, whose every answer h makes. The
+// gateway counts and records the requests (Served, Requests) and counts
+// the connections (Conns); it stamps nothing on h's answers.
+func newFaultServer(t testing.TB, h faultHandler, tlsServer bool) *fakegw.Server {
 	t.Helper()
-	s := &faultServer{}
-	s.Server = httptest.NewUnstartedServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		n := int(s.requests.Add(1))
-		s.mu.Lock()
-		s.seen = append(s.seen, r.Clone(r.Context()))
-		s.mu.Unlock()
-		h(w, r, n)
-	}))
-	s.Config.ConnState = func(_ net.Conn, st http.ConnState) {
-		if st == http.StateNew {
-			s.conns.Add(1)
-		}
-	}
-	s.Config.ErrorLog = log.New(io.Discard, "", 0) // TLS handshake failures are expected
-	if tlsServer {
-		s.StartTLS()
-	} else {
-		s.Start()
-	}
+	s := fakegw.New(fakegw.Config{
+		Default:  handleFaults(h),
+		TLS:      tlsServer,
+		ErrorLog: log.New(io.Discard, "", 0), // TLS handshake failures are expected
+	})
 	t.Cleanup(s.Close)
 	return s
 }
 
-// seenRequests returns the requests the server got, in order.
-func (s *faultServer) seenRequests() []*http.Request {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return append([]*http.Request(nil), s.seen...)
+// handleFaults is h as an http.Handler of a fakegw server.
+func handleFaults(h faultHandler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		h(w, r, int(fakegw.Number(r)))
+	})
+}
+
+// newSignedServer starts a plain HTTP fake gateway (internal/fakegw) on
+// loopback whose ListPhoneImages route answers with h only the requests
+// signed with creds (and carrying creds' security token, if any) by the
+// clock now (nil for time.Now); it refuses the others with 401
+// APIGW.0301, and Refusals says why. Other paths get the gateway's 404.
+func newSignedServer(t testing.TB, creds Credentials, h http.Handler, now func() time.Time) *fakegw.Server {
+	t.Helper()
+	s := fakegw.New(fakegw.Config{
+		Routes:      []fakegw.Route{{Pattern: "GET " + imagesPath("{project_id}"), Signed: true, Handler: h}},
+		Credentials: []fakegw.Credentials{fakegw.Credentials(creds)},
+		Now:         now,
+	})
+	t.Cleanup(s.Close)
+	return s
+}
+
+// assertNoSecrets checks that text holds none of the credentials' secrets
+// nor any signature the requests carried.
+func assertNoSecrets(t *testing.T, text string, reqs []fakegw.Request) {
+	t.Helper()
+	assert.NotContains(t, text, faultSK)
+	assert.NotContains(t, text, faultToken)
+	for _, r := range reqs {
+		auth := r.Header.Get("Authorization")
+		_, sig, _ := strings.Cut(auth, "Signature=")
+		require.NotEmpty(t, sig, "request carried no signature")
+		assert.NotContains(t, text, sig)
+		assert.NotContains(t, text, auth)
+	}
 }
 
 // newFaultClient returns a client of endpoint with fast retries (1 ms to
@@ -145,7 +154,7 @@ func hijack(f func(c *net.TCPConn)) faultHandler {
 }
 
 // resetConn answers with a TCP reset.
-var resetConn = hijack(func(c *net.TCPConn) { _ = c.SetLinger(0) })
+func resetConn(w http.ResponseWriter, _ *http.Request, _ int) { fakegw.ResetConnection(w) }
 
 // closeConn closes the connection without answering.
 var closeConn = hijack(func(*net.TCPConn) {})

@@ -58,7 +58,7 @@ func TestInvalidSuccessBodyQuoteRedacted(t *testing.T) {
 			require.ErrorIs(t, err, ErrInvalidResponse)
 			var ire *InvalidResponseError
 			require.ErrorAs(t, err, &ire)
-			sig := signatureOf(t, s.seenRequests()[0])
+			sig := signatureOf(t, s.Requests()[0].Header)
 			assert.Contains(t, err.Error(), "body starts")
 			assertNoSecretPart(t, err.Error(), sig)
 			assertNoSecretPart(t, ire.BodyStart, sig)
@@ -112,7 +112,7 @@ func TestInvalidSuccessBodyQuoteRedactedAfterTags(t *testing.T) {
 
 				var ire *InvalidResponseError
 				require.ErrorAs(t, err, &ire)
-				sig := signatureOf(t, s.seenRequests()[0])
+				sig := signatureOf(t, s.Requests()[0].Header)
 				assertNoSecretPart(t, err.Error(), sig)
 				assertNoSecretPart(t, ire.BodyStart, sig)
 			})
@@ -137,7 +137,7 @@ func TestDiscoveryInvalidBodyQuoteRedacted(t *testing.T) {
 	assert.Equal(t, opKeystoneListProjects, ire.Operation)
 	assert.Contains(t, err.Error(), "body starts")
 	assert.Contains(t, err.Error(), redacted)
-	assertNoSecretPart(t, err.Error(), signatureOf(t, s.seenRequests()[0]))
+	assertNoSecretPart(t, err.Error(), signatureOf(t, s.Requests()[0].Header))
 }
 
 // TestDiscoveryErrorNamesNoSecret: when IAM lists no project of the
@@ -146,7 +146,7 @@ func TestDiscoveryInvalidBodyQuoteRedacted(t *testing.T) {
 func TestDiscoveryErrorNamesNoSecret(t *testing.T) {
 	isolateEnv(t)
 	s := newFaultServer(t, always(func(w http.ResponseWriter, r *http.Request, _ int) {
-		fmt.Fprintf(w, `{"projects":[{"id":"p1","name":%q},{"id":"p2","name":%q}]}`, "t "+r.Header.Get("X-Security-Token"), signatureOf(t, r))
+		fmt.Fprintf(w, `{"projects":[{"id":"p1","name":%q},{"id":"p2","name":%q}]}`, "t "+r.Header.Get("X-Security-Token"), signatureOf(t, r.Header))
 	}), false)
 	c, err := NewClient(WithRegion("cn-north-4"), WithEndpoint(s.URL), WithIAMEndpoint(s.URL),
 		WithCredentials(Credentials{AccessKey: faultAK, SecretKey: faultSK, SecurityToken: faultToken}))
@@ -157,7 +157,7 @@ func TestDiscoveryErrorNamesNoSecret(t *testing.T) {
 	require.ErrorIs(t, err, ErrMissingProjectID)
 	assert.Contains(t, err.Error(), "only \"t "+redacted+"\", \""+redacted+"\"", "the names are quoted, redacted")
 	assert.NotContains(t, err.Error(), faultToken)
-	assert.NotContains(t, err.Error(), signatureOf(t, s.seenRequests()[0]))
+	assert.NotContains(t, err.Error(), signatureOf(t, s.Requests()[0].Header))
 }
 
 // TestDiscoveryCutNameHidesSecret: IAM's error quotes project names cut
@@ -175,7 +175,7 @@ func TestDiscoveryCutNameHidesSecret(t *testing.T) {
 		_, err = c.ListPhoneImages(context.Background())
 
 		require.ErrorIs(t, err, ErrMissingProjectID)
-		assertNoSecretPart(t, err.Error(), signatureOf(t, s.seenRequests()[0]))
+		assertNoSecretPart(t, err.Error(), signatureOf(t, s.Requests()[0].Header))
 	}
 }
 
@@ -255,7 +255,7 @@ func TestInvalidSuccessBodyKeepsRequestID(t *testing.T) {
 			} else {
 				assert.NotContains(t, err.Error(), "request id")
 			}
-			assert.Equal(t, 1, int(s.requests.Load()), "an invalid body is not retried")
+			assert.Equal(t, 1, s.Served(), "an invalid body is not retried")
 		})
 	}
 }
@@ -411,7 +411,7 @@ func TestCutErrorBodyIsAPIError(t *testing.T) {
 			assert.Equal(t, tc.code, apiErr.StatusCode)
 			assert.Equal(t, "r-cut", apiErr.RequestID)
 			assert.Equal(t, tc.wantRequests, apiErr.Attempts)
-			assert.Equal(t, tc.wantRequests, int(s.requests.Load()))
+			assert.Equal(t, tc.wantRequests, s.Served())
 			assert.True(t, tc.check(err), err.Error())
 			assert.False(t, errors.Is(err, io.ErrUnexpectedEOF), "the cut is not what the error is about: %v", err)
 		})
@@ -442,7 +442,7 @@ func TestCancelWhileReadingErrorBody(t *testing.T) {
 	require.Error(t, err)
 	assert.ErrorIs(t, err, context.Canceled)
 	assert.True(t, strings.HasPrefix(err.Error(), "cph: ListPhoneImages: "), err.Error())
-	assert.Equal(t, 1, int(s.requests.Load()), "not retried")
+	assert.Equal(t, 1, s.Served(), "not retried")
 }
 
 // cancelAfterHeaders is a transport that calls cancel once an answer's

@@ -105,7 +105,7 @@ func TestLogsPerAttemptAndRetry(t *testing.T) {
 	logged := buf.String()
 	require.Contains(t, logged, "Signature="+redacted+" with "+redacted, "the echoed secrets are redacted")
 	assert.NotContains(t, logged, "Authorization")
-	assertNoSecrets(t, logged, s.seenRequests())
+	assertNoSecrets(t, logged, s.Requests())
 }
 
 // teeHandler sends records to two handlers.

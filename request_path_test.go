@@ -10,6 +10,7 @@ import (
 	"syscall"
 	"testing"
 
+	"github.com/cph-go/cph/internal/fakegw"
 	"github.com/cph-go/cph/internal/sigv"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -35,7 +36,7 @@ func testPost(image string, body string) call {
 // included, verifies with the fault client's secret key, and records the
 // path and body of each.
 type verifiedServer struct {
-	*faultServer
+	*fakegw.Server
 	mu     sync.Mutex
 	paths  []string
 	bodies []string
@@ -44,7 +45,7 @@ type verifiedServer struct {
 
 func newVerifiedServer(t *testing.T) *verifiedServer {
 	v := &verifiedServer{}
-	v.faultServer = newFaultServer(t, always(func(w http.ResponseWriter, r *http.Request, _ int) {
+	v.Server = newFaultServer(t, always(func(w http.ResponseWriter, r *http.Request, _ int) {
 		a, err := sigv.ParseAuthorization(r.Header.Get("Authorization"))
 		if err == nil {
 			err = sigv.Verify(r, a, faultSK)
@@ -113,7 +114,7 @@ func TestRequestPathRefusesParameters(t *testing.T) {
 			assert.True(t, strings.HasPrefix(err.Error(), "cph: TestPost: invalid parameter: image_id "), err.Error())
 		})
 	}
-	assert.Zero(t, s.requests.Load(), "nothing was sent")
+	assert.Zero(t, s.Served(), "nothing was sent")
 }
 
 // TestNonIdempotentRetries: an operation that is not idempotent is resent
@@ -151,7 +152,7 @@ func TestNonIdempotentRetries(t *testing.T) {
 				if idempotent {
 					want = tc.wantIdem
 				}
-				assert.Equal(t, want, int(s.requests.Load()), "idempotent %v: %v", idempotent, err)
+				assert.Equal(t, want, int(s.Served()), "idempotent %v: %v", idempotent, err)
 				assert.Equal(t, tc.wantThrottle, IsThrottled(err))
 			}
 		})
@@ -197,9 +198,9 @@ func TestIAMCallsGoThroughTheOnePath(t *testing.T) {
 
 	require.NoError(t, err)
 	releaseBody(resp.body)
-	seen := s.seenRequests()
+	seen := s.Requests()
 	require.Len(t, seen, 1)
-	assert.Equal(t, "/v3/projects", seen[0].URL.Path)
+	assert.Equal(t, "/v3/projects", seen[0].Path)
 	assert.Empty(t, seen[0].Header.Values("X-Project-Id"))
 	assert.Contains(t, seen[0].Header.Get("Authorization"), "Access="+faultAK)
 }
@@ -211,13 +212,13 @@ func TestCloseIdleConnections(t *testing.T) {
 	require.NoError(t, err)
 	_, err = c.ListPhoneImages(context.Background())
 	require.NoError(t, err)
-	require.Equal(t, 1, int(s.conns.Load()), "precondition: the connection is kept alive")
+	require.Equal(t, 1, int(s.Conns()), "precondition: the connection is kept alive")
 
 	c.CloseIdleConnections()
 	_, err = c.ListPhoneImages(context.Background())
 
 	require.NoError(t, err)
-	assert.Equal(t, 2, int(s.conns.Load()), "the idle connection was closed, so a new one was made")
+	assert.Equal(t, 2, int(s.Conns()), "the idle connection was closed, so a new one was made")
 }
 
 // TestSuccessStatusWithErrorCodeIsAPIError: a 2xx answer whose body is an
@@ -251,7 +252,7 @@ func TestSuccessStatusWithErrorCodeIsAPIError(t *testing.T) {
 			assert.Equal(t, tc.wantCode, apiErr.Code)
 			assert.Equal(t, "r-err", apiErr.RequestID)
 			assert.Equal(t, 1, apiErr.Attempts)
-			assert.Equal(t, 1, int(s.requests.Load()), "not retried")
+			assert.Equal(t, 1, int(s.Served()), "not retried")
 			assert.True(t, strings.HasPrefix(err.Error(), "cph: ListPhoneImages: 200 "+tc.wantCode), err.Error())
 		})
 	}

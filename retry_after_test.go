@@ -28,7 +28,7 @@ func TestRetryAfterHonouredBeyondBackoffMax(t *testing.T) {
 
 	require.NoError(t, err)
 	assert.Len(t, out.Images, 3)
-	assert.Equal(t, 2, int(s.requests.Load()))
+	assert.Equal(t, 2, s.Served())
 	warns := h.at(slog.LevelWarn)
 	require.Len(t, warns, 1)
 	assert.Equal(t, time.Second, warns[0]["wait"], "the wait is the service's, not the backoff's")
@@ -64,7 +64,7 @@ func TestRetryAfterTooLong(t *testing.T) {
 			} else {
 				assert.Equal(t, tc.want, apiErr.RetryAfter)
 			}
-			assert.Equal(t, 1, int(s.requests.Load()), "not retried")
+			assert.Equal(t, 1, s.Served(), "not retried")
 			assert.Contains(t, err.Error(), "not retried: the service asks to wait")
 			assert.Contains(t, err.Error(), "WithMaxRetryAfter")
 		})
@@ -86,7 +86,7 @@ func TestRetryAfterHugeWithLargestLimit(t *testing.T) {
 	assert.Equal(t, time.Duration(math.MaxInt64), apiErr.RetryAfter)
 	assert.ErrorIs(t, err, context.DeadlineExceeded)
 	assert.NoError(t, ctx.Err())
-	assert.Equal(t, 1, int(s.requests.Load()))
+	assert.Equal(t, 1, s.Served())
 }
 
 // TestRetryAfterOnEveryAPIError: RetryAfter is set whenever the service
@@ -100,7 +100,7 @@ func TestRetryAfterOnEveryAPIError(t *testing.T) {
 	var apiErr *APIError
 	require.ErrorAs(t, err, &apiErr)
 	assert.Equal(t, 7*time.Second, apiErr.RetryAfter)
-	assert.Equal(t, 1, int(s.requests.Load()))
+	assert.Equal(t, 1, s.Served())
 }
 
 func TestWithMaxRetryAfterValues(t *testing.T) {
@@ -134,5 +134,5 @@ func TestRetryAfterCountedFromAnswer(t *testing.T) {
 	assert.Equal(t, 30*time.Minute, apiErr.RetryAfter)
 	assert.ErrorIs(t, err, context.DeadlineExceeded)
 	assert.Contains(t, err.Error(), "the next attempt, 30m0s from now")
-	assert.Equal(t, 1, int(s.requests.Load()), "not retried")
+	assert.Equal(t, 1, s.Served(), "not retried")
 }

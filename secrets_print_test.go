@@ -212,7 +212,7 @@ func TestErrorsPrintNoSecret(t *testing.T) {
 			_, err := c.ListPhoneImages(context.Background())
 
 			require.Error(t, err)
-			sig := signatureOf(t, s.seenRequests()[0])
+			sig := signatureOf(t, s.Requests()[0].Header)
 			assertPrintsNoSecret(t, err, faultSK, faultToken, sig)
 			for e := err; e != nil; e = errors.Unwrap(e) {
 				assertPrintsNoSecret(t, e, faultSK, faultToken, sig)
@@ -223,10 +223,10 @@ func TestErrorsPrintNoSecret(t *testing.T) {
 	}
 }
 
-// signatureOf returns the signature a request carried.
-func signatureOf(t *testing.T, r *http.Request) string {
+// signatureOf returns the signature a request with header h carried.
+func signatureOf(t *testing.T, h http.Header) string {
 	t.Helper()
-	auth := r.Header.Get("Authorization")
+	auth := h.Get("Authorization")
 	i := bytes.Index([]byte(auth), []byte("Signature="))
 	require.GreaterOrEqual(t, i, 0, "a signed request: %q", auth)
 	return auth[i+len("Signature="):]

@@ -36,7 +36,7 @@ func TestSigningAlgorithms(t *testing.T) {
 		t.Run(name, func(t *testing.T) {
 			isolateEnv(t)
 			cloud := newFakeCloud(t)
-			opts := append([]Option{WithEndpoint(cloud.srv.URL), WithProjectID(fakeProjectID), WithCredentials(fakeCreds)}, tc.opts...)
+			opts := append([]Option{WithEndpoint(cloud.URL), WithProjectID(fakeProjectID), WithCredentials(fakeCreds)}, tc.opts...)
 			c, err := NewClient(opts...)
 			require.NoError(t, err)
 			require.NoError(t, listOnce(c), "the fake verifies the signature")
@@ -50,7 +50,7 @@ func TestSigningAlgorithms(t *testing.T) {
 func TestSigningAlgorithmSM3WrongKeyRefused(t *testing.T) {
 	isolateEnv(t)
 	cloud := newFakeCloud(t)
-	c, err := NewClient(WithEndpoint(cloud.srv.URL), WithProjectID(fakeProjectID),
+	c, err := NewClient(WithEndpoint(cloud.URL), WithProjectID(fakeProjectID),
 		WithCredentials(Credentials{AccessKey: fakeAK, SecretKey: "wrong"}), WithSigningAlgorithm(SigningHMACSM3))
 	require.NoError(t, err)
 	assert.True(t, IsAuthError(listOnce(c)), "the fake checks SM3 signatures too")

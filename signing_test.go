@@ -6,12 +6,11 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"net/http"
-	"net/http/httptest"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
+	"github.com/cph-go/cph/internal/fakegw"
 	"github.com/cph-go/cph/internal/sigv"
 	"github.com/jarcoal/httpmock"
 	"github.com/stretchr/testify/assert"
@@ -65,39 +64,14 @@ func TestSignatureKnownAnswer(t *testing.T) {
 	assert.Equal(t, knownAuthorization, got.Get("Authorization"))
 }
 
-// verifyingServer answers ListPhoneImages only when the core signer, run on
-// the request as it arrived, computes the Authorization the client sent.
-type verifyingServer struct {
-	*httptest.Server
-	mu       sync.Mutex
-	requests []*http.Request
-	failures []error
-}
-
-func newVerifyingServer(t *testing.T, sk, token string) *verifyingServer {
+// newVerifyingServer is a fake gateway that answers ListPhoneImages with
+// fixtureBytes only when the signature, recomputed on the request as it
+// arrived, is the one testAK and sk give, and the request carries token
+// (when not ""); Refusals says why it refused the others.
+func newVerifyingServer(t *testing.T, sk, token string) *fakegw.Server {
 	t.Helper()
-	vs := &verifyingServer{}
-	vs.Server = httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		vs.mu.Lock()
-		defer vs.mu.Unlock()
-		vs.requests = append(vs.requests, r.Clone(context.Background()))
-		a, err := sigv.ParseAuthorization(r.Header.Get("Authorization"))
-		if err == nil && token != "" && (r.Header.Get("X-Security-Token") != token || !strings.Contains(strings.Join(a.SignedHeaders, ";"), "x-security-token")) {
-			err = sigv.ErrMismatch
-		}
-		if err == nil {
-			err = sigv.Verify(r, a, sk)
-		}
-		if err != nil {
-			vs.failures = append(vs.failures, err)
-			w.WriteHeader(http.StatusUnauthorized)
-			_, _ = w.Write([]byte(`{"error_code":"APIGW.0301","error_msg":"Incorrect IAM authentication information: verify aksk signature fail","request_id":"v1"}`))
-			return
-		}
-		_, _ = w.Write(fixtureBytes)
-	}))
-	t.Cleanup(vs.Close)
-	return vs
+	return newSignedServer(t, Credentials{AccessKey: testAK, SecretKey: sk, SecurityToken: token},
+		http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) { _, _ = w.Write(fixtureBytes) }), nil)
 }
 
 var fixtureBytes = []byte(`{"phone_images":[{"image_id":"x","is_public":1}],"request_id":"ok"}`)
@@ -123,14 +97,15 @@ func TestSignatureVerifiedByCoreSignerAtServer(t *testing.T) {
 			c, err := NewClient(WithEndpoint(srv.URL), WithProjectID(testProjectID), WithCredentials(tc.creds))
 			require.NoError(t, err)
 			out, err := c.ListPhoneImages(context.Background(), tc.opts...)
-			require.Len(t, srv.requests, 1)
-			a, perr := sigv.ParseAuthorization(srv.requests[0].Header.Get("Authorization"))
+			reqs := srv.Requests()
+			require.Len(t, reqs, 1)
+			a, perr := sigv.ParseAuthorization(reqs[0].Header.Get("Authorization"))
 			require.NoError(t, perr)
 			assert.Equal(t, tc.wantSigned, strings.Join(a.SignedHeaders, ";"))
 			if tc.wantOK {
 				require.NoError(t, err)
 				assert.Equal(t, "ok", out.RequestID)
-				assert.Empty(t, srv.failures)
+				assert.Empty(t, srv.Refusals())
 				return
 			}
 			require.Error(t, err)
@@ -150,8 +125,9 @@ func TestSignatureCoversQuery(t *testing.T) {
 	_, err = c.ListPhoneImages(context.Background(), WithImageType(ImageTypePublic))
 	require.Error(t, err)
 	assert.True(t, IsAuthError(err), err.Error())
-	require.Len(t, srv.failures, 1)
-	assert.ErrorIs(t, srv.failures[0], sigv.ErrMismatch)
+	refusals := srv.Refusals()
+	require.Len(t, refusals, 1)
+	assert.ErrorIs(t, refusals[0], sigv.ErrMismatch)
 }
 
 // rewriteQuery is a transport that changes a request's query in flight.

@@ -43,10 +43,10 @@ func skewedGateway(offset time.Duration, dateHeader func(h http.Header)) faultHa
 	}
 }
 
-// signedAt returns the X-Sdk-Date of r.
-func signedAt(t *testing.T, r *http.Request) time.Time {
+// signedAt returns the X-Sdk-Date of a request with header h.
+func signedAt(t *testing.T, h http.Header) time.Time {
 	t.Helper()
-	d, err := sigv.Date(r)
+	d, err := time.Parse(sigv.DateFormat, h.Get(sigv.HeaderDate))
 	require.NoError(t, err)
 	return d
 }
@@ -69,9 +69,9 @@ func TestClockSkewCorrected(t *testing.T) {
 
 			_, err := c.ListPhoneImages(context.Background())
 			require.NoError(t, err)
-			reqs := s.seenRequests()
+			reqs := s.Requests()
 			require.Len(t, reqs, 2, "the first call: refused, then corrected")
-			shift := signedAt(t, reqs[1]).Sub(signedAt(t, reqs[0]))
+			shift := signedAt(t, reqs[1].Header).Sub(signedAt(t, reqs[0].Header))
 			assert.InDelta(t, offset.Seconds(), shift.Seconds(), 120, "the retry is signed with the gateway's time")
 			assert.InDelta(t, offset.Seconds(), time.Duration(c.skew.Load()).Seconds(), 120)
 			warn := h.at(slog.LevelWarn)
@@ -80,9 +80,9 @@ func TestClockSkewCorrected(t *testing.T) {
 
 			_, err = c.ListPhoneImages(context.Background())
 			require.NoError(t, err)
-			reqs = s.seenRequests()
+			reqs = s.Requests()
 			require.Len(t, reqs, 3, "a later call uses the offset from its first request")
-			assert.InDelta(t, 0, signedAt(t, reqs[2]).Sub(signedAt(t, reqs[1])).Seconds(), 120)
+			assert.InDelta(t, 0, signedAt(t, reqs[2].Header).Sub(signedAt(t, reqs[1].Header)).Seconds(), 120)
 		})
 	}
 }
@@ -125,7 +125,7 @@ func TestClockSkewNotCorrected(t *testing.T) {
 			assert.Equal(t, http.StatusUnauthorized, apiErr.StatusCode)
 			assert.True(t, IsAuthError(err))
 			assert.Equal(t, 1, apiErr.Attempts)
-			assert.Equal(t, 1, int(s.requests.Load()), "authentication failures are not retried")
+			assert.Equal(t, 1, s.Served(), "authentication failures are not retried")
 			assert.Zero(t, c.skew.Load(), "no offset learned")
 		})
 	}
@@ -152,7 +152,7 @@ func TestClockSkewRetriedOnce(t *testing.T) {
 	require.ErrorAs(t, err, &apiErr)
 	assert.Equal(t, http.StatusUnauthorized, apiErr.StatusCode)
 	assert.Equal(t, 2, apiErr.Attempts)
-	assert.Equal(t, 2, int(s.requests.Load()))
+	assert.Equal(t, 2, s.Served())
 }
 
 // TestClockSkewWithoutRetries: with WithMaxAttempts(1) the offset is still
@@ -165,11 +165,11 @@ func TestClockSkewWithoutRetries(t *testing.T) {
 	var apiErr *APIError
 	require.ErrorAs(t, err, &apiErr)
 	assert.Equal(t, 1, apiErr.Attempts)
-	assert.Equal(t, 1, int(s.requests.Load()))
+	assert.Equal(t, 1, s.Served())
 
 	_, err = c.ListPhoneImages(context.Background())
 	require.NoError(t, err)
-	assert.Equal(t, 2, int(s.requests.Load()))
+	assert.Equal(t, 2, s.Served())
 }
 
 // TestClockSkewConcurrent: many calls at once through a client an hour
@@ -191,7 +191,7 @@ func TestClockSkewConcurrent(t *testing.T) {
 	for i, err := range errs {
 		assert.NoError(t, err, "call %d", i)
 	}
-	n := int(s.requests.Load())
+	n := s.Served()
 	assert.GreaterOrEqual(t, n, calls+1, "at least one call was refused first")
 	assert.LessOrEqual(t, n, 2*calls, "no call needed more than the one correction")
 	assert.InDelta(t, time.Hour.Seconds(), time.Duration(c.skew.Load()).Seconds(), 120)

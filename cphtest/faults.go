@@ -1,14 +1,9 @@
 package cphtest
 
 import (
-	"bytes"
-	"context"
-	"encoding/json"
-	"net"
 	"net/http"
-	"slices"
-	"strconv"
-	"time"
+
+	"github.com/cph-go/cph/internal/fakegw"
 )
 
 // Fault is a failure the server answers a request with, as the API gateway
@@ -34,50 +29,41 @@ import (
 //     answer cut in half, and the zero Fault changes nothing (but still
 //     uses up one of InjectFault's n).
 //
+// Its fields (the type is declared in an internal package, shared with
+// this module's own tests) are:
+//
+//   - Operation string: the operation the fault is for, "ListPhoneImages"
+//     (GET /v1/{project_id}/cloud-phone/phone-images) or
+//     "KeystoneListProjects" (IAM's GET /v3/projects); "" matches every
+//     request, one to a path the server does not serve included, and an
+//     operation the server does not serve matches no request.
+//   - Status int: the answer's HTTP status, such as 503.
+//   - Code, Message string: the error_code and error_msg of the gateway's
+//     error document, the body when Body is "".
+//   - Body string: sent as the answer's body instead of the error
+//     document, such as a proxy's HTML page. Its Content-Type is the one
+//     Header gives, else application/json for a JSON object, else the one
+//     http.DetectContentType finds ("text/html; charset=utf-8" for HTML).
+//   - Header http.Header: headers to set on the answer, such as
+//     Retry-After; they replace the server's own headers of the same
+//     names (names are canonicalised). Content-Length is always the
+//     body's and cannot be set.
+//   - Delay time.Duration: how long the server waits before answering; 0
+//     or less waits not at all. The wait is cut short when the request's
+//     context ends or Close is called, and the request then gets no
+//     answer (its connection is closed).
+//   - Hang bool: hold the request without ever answering it.
+//   - Reset bool: close the connection with a TCP reset instead of
+//     answering.
+//   - Truncate bool: send the answer's headers with the whole body's
+//     Content-Length but only the first half of the body (len/2 bytes),
+//     and then close the connection. An answer that has no body (such as
+//     a 204) is sent whole.
+//
 // Whatever the fault, the server records the request (see Requests) and
 // numbers it, and an answer carries X-Request-Id and Date as every answer
 // does.
-type Fault struct {
-	// Operation narrows the fault to the requests of one operation:
-	// "ListPhoneImages" (GET /v1/{project_id}/cloud-phone/phone-images)
-	// or "KeystoneListProjects" (IAM's GET /v3/projects). "" matches
-	// every request, one to a path the server does not serve included.
-	// An operation the server does not serve matches no request.
-	Operation string
-
-	// Status is the answer's HTTP status, such as 503.
-	Status int
-	// Code and Message are the error_code and error_msg of the gateway's
-	// error document, the body when Body is "".
-	Code, Message string
-	// Body is sent as the answer's body instead of the gateway's error
-	// document, such as a proxy's HTML page. Its Content-Type is the one
-	// Header gives, else application/json for a JSON object, else the one
-	// http.DetectContentType finds ("text/html; charset=utf-8" for HTML).
-	Body string
-
-	// Header holds headers to set on the answer, such as Retry-After;
-	// they replace the server's own headers of the same names (names are
-	// canonicalised). Content-Length is always the body's and cannot be
-	// set.
-	Header http.Header
-
-	// Delay is how long the server waits before answering; 0 or less
-	// waits not at all. The wait is cut short when the request's context
-	// ends or Close is called, and the request then gets no answer (its
-	// connection is closed).
-	Delay time.Duration
-
-	// Hang holds the request without ever answering it.
-	Hang bool
-	// Reset closes the connection with a TCP reset instead of answering.
-	Reset bool
-	// Truncate sends the answer's headers with the whole body's
-	// Content-Length but only the first half of the body (len/2 bytes),
-	// and then closes the connection. An answer that has no body (such as
-	// a 204) is sent whole.
-	Truncate bool
-}
+type Fault = fakegw.Fault
 
 // InjectFault makes the next n requests that f matches get f: those of
 // f.Operation, or every request when f.Operation is "". Faults apply to
@@ -100,11 +86,7 @@ type Fault struct {
 // no sense together is read as Fault's documentation says (Hang wins over
 // Reset, Reset over an answer, a status outside 200..599 is 500). f is
 // copied: changing f.Header afterwards does not change the fault.
-func (s *Server) InjectFault(n int, f Fault) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	s.faults.add(n, f)
-}
+func (s *Server) InjectFault(n int, f Fault) { s.gw.InjectFault(n, f) }
 
 // FailNext makes the next n requests fail with status and the gateway's
 // error document carrying code and message, whatever they ask for. It is
@@ -116,224 +98,5 @@ func (s *Server) FailNext(n int, status int, code, message string) {
 	if status < 200 || status > 599 {
 		status = http.StatusInternalServerError
 	}
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	s.faults.clear()
-	s.faults.add(n, Fault{Status: status, Code: code, Message: message})
-}
-
-// faultQueue is a server's pending faults, in the order injected.
-type faultQueue struct {
-	pending []pendingFault
-}
-
-type pendingFault struct {
-	left  int // requests still to get f
-	fault Fault
-}
-
-// add queues f for the next n requests it matches; n < 1 adds nothing.
-func (q *faultQueue) add(n int, f Fault) {
-	if n < 1 {
-		return
-	}
-	f.Header = canonicalHeader(f.Header)
-	q.pending = append(q.pending, pendingFault{left: n, fault: f})
-}
-
-// clear drops every pending fault.
-func (q *faultQueue) clear() { q.pending = nil }
-
-// take returns the first pending fault that matches a request of operation
-// op ("" for a path the server does not serve), using up one of its
-// requests, and false if none matches.
-func (q *faultQueue) take(op string) (Fault, bool) {
-	for i := range q.pending {
-		p := &q.pending[i]
-		if p.fault.Operation != "" && p.fault.Operation != op {
-			continue
-		}
-		f := p.fault
-		if p.left--; p.left == 0 {
-			q.pending = slices.Delete(q.pending, i, i+1)
-		}
-		return f, true
-	}
-	return Fault{}, false
-}
-
-// canonicalHeader returns a copy of h with canonical names, nil if h is
-// empty.
-func canonicalHeader(h http.Header) http.Header {
-	if len(h) == 0 {
-		return nil
-	}
-	out := make(http.Header, len(h))
-	for name, values := range h {
-		key := http.CanonicalHeaderKey(name)
-		out[key] = append(out[key], values...)
-	}
-	return out
-}
-
-// serveFault answers r as f says, with the gateway's error document when
-// f's own answer has no Body. next gives the normal answer when f leaves
-// the answer to the server; closing is closed when the server closes. A
-// request that is to get no answer ends its handler with
-// http.ErrAbortHandler, which makes net/http close the connection.
-func serveFault(w http.ResponseWriter, r *http.Request, f Fault, closing <-chan struct{}, next http.Handler) {
-	serveFaultWith(w, r, f, closing, next, gatewayDocument)
-}
-
-// errorDocument returns the body of a fault's own answer when f.Body is
-// "": the faked service's error document for status (the one answered),
-// f.Code and f.Message, in the request of requestID. It sets no headers;
-// the body's Content-Type is detected (writeAnswer).
-type errorDocument func(f Fault, status int, requestID string) []byte
-
-// gatewayDocument is the API gateway's error document,
-// {"error_code": ..., "error_msg": ..., "request_id": ...}.
-func gatewayDocument(f Fault, _ int, requestID string) []byte {
-	body, err := json.Marshal(errorBody{Code: f.Code, Message: f.Message, RequestID: requestID})
-	if err != nil { // strings always marshal
-		panic(err)
-	}
-	return body
-}
-
-// serveFaultWith is serveFault with doc making the error document: every
-// server answers a Fault by this one function, so that they all read it
-// alike.
-func serveFaultWith(w http.ResponseWriter, r *http.Request, f Fault, closing <-chan struct{}, next http.Handler, doc errorDocument) {
-	if f.Hang {
-		wait(r.Context(), closing, nil)
-		panic(http.ErrAbortHandler)
-	}
-	if f.Delay > 0 {
-		t := time.NewTimer(f.Delay)
-		defer t.Stop()
-		if !wait(r.Context(), closing, t.C) {
-			panic(http.ErrAbortHandler)
-		}
-	}
-	if f.Reset {
-		resetConnection(w)
-		return
-	}
-	status, body, ok := f.answer(w.Header().Get("X-Request-Id"), doc)
-	if !ok {
-		if len(f.Header) == 0 && !f.Truncate {
-			next.ServeHTTP(w, r)
-			return
-		}
-		rec := &bufferedWriter{header: w.Header(), status: http.StatusOK}
-		next.ServeHTTP(rec, r)
-		status, body = rec.status, rec.body.Bytes()
-	}
-	writeAnswer(w, r, status, f.Header, body, f.Truncate)
-}
-
-// wait waits until done receives, and reports true; or until ctx ends or
-// closing is closed, and reports false. A nil done never receives.
-func wait(ctx context.Context, closing <-chan struct{}, done <-chan time.Time) bool {
-	select {
-	case <-done:
-		return true
-	case <-ctx.Done():
-	case <-closing:
-	}
-	return false
-}
-
-// answer returns the status and body of f's own answer, doc making the
-// body when f.Body is "", and false if f leaves the answer to the server.
-// It sets no headers: the body's type is detected unless f.Header gives
-// one (writeAnswer).
-func (f Fault) answer(requestID string, doc errorDocument) (int, []byte, bool) {
-	if f.Status == 0 && f.Code == "" && f.Message == "" && f.Body == "" {
-		return 0, nil, false
-	}
-	status := f.Status
-	if status < 200 || status > 599 {
-		status = http.StatusInternalServerError
-	}
-	if f.Body != "" {
-		return status, []byte(f.Body), true
-	}
-	return status, doc(f, status, requestID), true
-}
-
-// writeAnswer sends status and body with extra's headers set on top of the
-// server's; the whole body's Content-Length is declared, but only its first
-// half is sent if truncate. A body with no Content-Type gets a detected one.
-func writeAnswer(w http.ResponseWriter, r *http.Request, status int, extra http.Header, body []byte, truncate bool) {
-	h := w.Header()
-	if h.Get("Content-Type") == "" && len(body) > 0 {
-		if json.Valid(body) && body[0] == '{' {
-			h.Set("Content-Type", "application/json")
-		} else {
-			h.Set("Content-Type", http.DetectContentType(body))
-		}
-	}
-	for name, values := range extra {
-		h[name] = slices.Clone(values)
-	}
-	if !bodyAllowed(status) || r.Method == http.MethodHead {
-		h.Del("Content-Length")
-		w.WriteHeader(status)
-		return
-	}
-	h.Set("Content-Length", strconv.Itoa(len(body)))
-	w.WriteHeader(status)
-	if truncate {
-		// net/http closes a connection whose handler wrote less than the
-		// Content-Length it declared.
-		body = body[:len(body)/2]
-	}
-	_, _ = w.Write(body)
-}
-
-// bodyAllowed reports whether an answer of status may have a body.
-func bodyAllowed(status int) bool {
-	return status >= 200 && status != http.StatusNoContent && status != http.StatusNotModified
-}
-
-// resetConnection closes w's connection with a TCP reset: it takes the
-// connection over and closes it with SO_LINGER 0.
-func resetConnection(w http.ResponseWriter) {
-	hj, ok := w.(http.Hijacker)
-	if !ok {
-		panic(http.ErrAbortHandler)
-	}
-	conn, _, err := hj.Hijack()
-	if err != nil {
-		panic(http.ErrAbortHandler)
-	}
-	if tc, ok := conn.(*net.TCPConn); ok {
-		_ = tc.SetLinger(0)
-	}
-	_ = conn.Close()
-}
-
-// bufferedWriter keeps a handler's answer so that a fault can change it
-// before it is sent. It shares the real writer's header map: nothing has
-// been sent yet.
-type bufferedWriter struct {
-	header http.Header
-	status int
-	wrote  bool
-	body   bytes.Buffer
-}
-
-func (b *bufferedWriter) Header() http.Header { return b.header }
-
-func (b *bufferedWriter) WriteHeader(status int) {
-	if !b.wrote {
-		b.status, b.wrote = status, true
-	}
-}
-
-func (b *bufferedWriter) Write(p []byte) (int, error) {
-	b.wrote = true
-	return b.body.Write(p)
+	s.gw.ReplaceFaults(n, Fault{Status: status, Code: code, Message: message})
 }

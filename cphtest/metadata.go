@@ -3,12 +3,12 @@ package cphtest
 import (
 	"encoding/json"
 	"net/http"
-	"net/http/httptest"
 	"strconv"
 	"sync"
 	"time"
 
 	"github.com/cph-go/cph"
+	"github.com/cph-go/cph/internal/fakegw"
 )
 
 // The routes and headers of the ECS instance metadata service, as
@@ -78,9 +78,7 @@ type MetadataServer struct {
 	// give to cph.WithMetadataEndpoint.
 	URL string
 
-	ts        *httptest.Server
-	closing   chan struct{} // closed by Close: hanging answers end
-	closeOnce sync.Once
+	gw *fakegw.Server // routing, faults and the request log, with no gateway stamps
 
 	mu       sync.Mutex
 	now      func() time.Time // SetClock
@@ -89,8 +87,6 @@ type MetadataServer struct {
 	required bool                 // RequireSessionTokens
 	issued   int                  // session tokens issued, numbering them
 	tokens   map[string]time.Time // valid session tokens and their expiry
-	log      requestLog           // requests.go
-	faults   faultQueue           // faults.go
 }
 
 // NewMetadataServer starts a metadata server on 127.0.0.1 that serves
@@ -98,26 +94,31 @@ type MetadataServer struct {
 // instance without an agency. Close it when done.
 func NewMetadataServer(creds cph.Credentials, expires time.Time) *MetadataServer {
 	s := &MetadataServer{
-		closing: make(chan struct{}),
 		now:     time.Now,
 		creds:   creds,
 		expires: expires,
 		tokens:  map[string]time.Time{},
-		log:     newRequestLog(maxRequests),
 	}
-	s.ts = httptest.NewServer(http.HandlerFunc(s.serve))
-	s.URL = s.ts.URL
+	other := s.handler("") // 405 on the service's paths, else 404
+	s.gw = fakegw.New(fakegw.Config{
+		Routes: []fakegw.Route{
+			{Operation: opGetSessionToken, Pattern: http.MethodPut + " " + metadataTokenPath, Handler: s.handler(opGetSessionToken)},
+			{Operation: opGetSecurityKey, Pattern: http.MethodGet + " " + metadataSecurityKeyPath, Handler: s.handler(opGetSecurityKey)},
+			// A GET pattern matches HEAD too; the service answers HEAD 405.
+			{Pattern: http.MethodHead + " " + metadataSecurityKeyPath, Handler: other},
+		},
+		Default:       other,
+		Now:           func() time.Time { return s.clock()() },
+		ErrorDocument: metadataErrorText,
+		MaxRequests:   maxRequests,
+	})
+	s.URL = s.gw.URL
 	return s
 }
 
 // Close shuts the server down, ending hanging answers and waiting for the
 // requests in flight. Closing it again does nothing.
-func (s *MetadataServer) Close() {
-	s.closeOnce.Do(func() {
-		close(s.closing)
-		s.ts.Close()
-	})
-}
+func (s *MetadataServer) Close() { s.gw.Close() }
 
 // SetCredentials replaces the credentials the server serves and their
 // expiry, as the service does when it renews them: the next GET of the
@@ -181,67 +182,37 @@ func (s *MetadataServer) ExpireSessionTokens() {
 // "Service Unavailable") when neither is. For the same reason its answers
 // carry Date but no X-Request-Id. f is copied: changing f.Header
 // afterwards does not change the fault.
-func (s *MetadataServer) InjectFault(n int, f Fault) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	s.faults.add(n, f)
-}
+func (s *MetadataServer) InjectFault(n int, f Fault) { s.gw.InjectFault(n, f) }
 
 // Requests returns the requests the server received, in order of arrival,
 // with their method, path, query, headers and time, faulted ones included;
 // it keeps the newest 10,000. The caller gets copies it may change.
 func (s *MetadataServer) Requests() []Request {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	out := s.log.all()
-	for i, r := range out {
-		out[i].Query = cloneValues(r.Query)
-		out[i].Header = r.Header.Clone()
+	out := s.gw.Requests()
+	for i := range out {
+		out[i].Body = nil // the service's requests have none to speak of
 	}
 	return out
 }
 
 // ResetRequests forgets the requests received so far.
-func (s *MetadataServer) ResetRequests() {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	s.log.reset()
-}
+func (s *MetadataServer) ResetRequests() { s.gw.ResetRequests() }
 
-// serve records a request, then answers it, or answers its fault as
-// Server's gateway does.
-func (s *MetadataServer) serve(w http.ResponseWriter, r *http.Request) {
-	op := metadataOperation(r)
-	now := s.clock()()
-	s.mu.Lock()
-	s.log.add(Request{
-		Method: r.Method,
-		Path:   r.URL.Path,
-		Query:  r.URL.Query(),
-		Header: r.Header.Clone(),
-		Time:   now,
-	})
-	f, faulty := s.faults.take(op)
-	s.mu.Unlock()
-
-	// The normal answer is made when it is sent, after a fault's Delay,
-	// by the server's clock then.
-	next := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+// handler answers the requests of op ("" for none of the service's), after
+// the faults the gateway (fakegw) serves first. The answer is made when it
+// is sent, after a fault's Delay, by the server's clock then.
+func (s *MetadataServer) handler(op string) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		a := s.answer(r, op, s.clock()())
 		w.Header().Set("Content-Type", a.contentType)
-		writeAnswer(w, r, a.status, nil, a.body, false)
+		fakegw.WriteAnswer(w, r, a.status, a.body)
 	})
-	if faulty {
-		serveFaultWith(w, r, f, s.closing, next, metadataErrorText)
-		return
-	}
-	next.ServeHTTP(w, r)
 }
 
 // metadataErrorText is the body of a fault's own answer without a Body:
 // "Code: Message", Code or Message alone when only one is set, else the
 // text of status.
-func metadataErrorText(f Fault, status int, _ string) []byte {
+func metadataErrorText(f fakegw.Fault, status int, _ string) []byte {
 	switch {
 	case f.Code != "" && f.Message != "":
 		return []byte(f.Code + ": " + f.Message)
@@ -256,17 +227,6 @@ func (s *MetadataServer) clock() func() time.Time {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	return s.now
-}
-
-// metadataOperation names the operation of r, "" for none.
-func metadataOperation(r *http.Request) string {
-	switch {
-	case r.Method == http.MethodPut && r.URL.Path == metadataTokenPath:
-		return opGetSessionToken
-	case r.Method == http.MethodGet && r.URL.Path == metadataSecurityKeyPath:
-		return opGetSecurityKey
-	}
-	return ""
 }
 
 // metadataAnswer is an answer to write.

@@ -1,79 +1,23 @@
 package cphtest
 
-import (
-	"bytes"
-	"net/http"
-	"net/url"
-	"time"
-)
+import "github.com/cph-go/cph/internal/fakegw"
 
 // maxRequests is how many requests a server's log keeps: the newest.
 const maxRequests = 10_000
 
-// Request is a request as the server received it.
-type Request struct {
-	Method string
-	Path   string
-	Query  url.Values
-	Header http.Header // a copy of the request's headers
-	Body   []byte      // the whole body; nil when the request had none
-	Time   time.Time   // when it arrived, by the server's clock
-}
+// Request is a request as the server received it. Its fields are its
+// Method and Path (strings), its Query (url.Values), a copy of its Header
+// (http.Header), its whole Body ([]byte, nil when it had none) and the
+// Time it arrived, by the server's clock.
+type Request = fakegw.Request
 
 // Requests returns the requests the server received, in order of arrival:
 // the newest 10,000, older ones dropped. Every request is recorded,
 // whether it was answered, refused or given a fault. The caller gets
 // copies it may change.
-func (s *Server) Requests() []Request {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	out := s.log.all()
-	for i, r := range out {
-		out[i].Query = cloneValues(r.Query)
-		out[i].Header = r.Header.Clone()
-		out[i].Body = bytes.Clone(r.Body)
-	}
-	return out
-}
+func (s *Server) Requests() []Request { return s.gw.Requests() }
 
 // ResetRequests empties the request log, so that Requests returns only the
 // requests received afterwards. It does not restart the numbering of
 // request IDs: a server never gives two answers the same ID.
-func (s *Server) ResetRequests() {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	s.log.reset()
-}
-
-func cloneValues(v url.Values) url.Values {
-	return url.Values(http.Header(v).Clone())
-}
-
-// requestLog keeps the newest max requests in a ring.
-type requestLog struct {
-	max   int
-	ring  []Request // up to max; once full, the oldest is at start
-	start int
-}
-
-func newRequestLog(max int) requestLog { return requestLog{max: max} }
-
-// add appends r, dropping the oldest request if the log is full.
-func (l *requestLog) add(r Request) {
-	if len(l.ring) < l.max {
-		l.ring = append(l.ring, r)
-		return
-	}
-	l.ring[l.start] = r
-	l.start = (l.start + 1) % l.max
-}
-
-// all returns the requests in order of arrival, in a new slice.
-func (l *requestLog) all() []Request {
-	out := make([]Request, 0, len(l.ring))
-	out = append(out, l.ring[l.start:]...)
-	return append(out, l.ring[:l.start]...)
-}
-
-// reset empties the log.
-func (l *requestLog) reset() { l.ring, l.start = nil, 0 }
+func (s *Server) ResetRequests() { s.gw.ResetRequests() }

@@ -5,56 +5,28 @@ import (
 	"net/http"
 	"strconv"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 )
 
-func TestRequestLog_Ring(t *testing.T) {
-	paths := func(rs []Request) []string {
-		out := []string{}
-		for _, r := range rs {
-			out = append(out, r.Path)
-		}
-		return out
-	}
-	l := newRequestLog(3)
-	assert.Empty(t, l.all())
-	for i := range 7 {
-		l.add(Request{Path: strconv.Itoa(i)})
-		want := []string{}
-		for j := max(0, i-2); j <= i; j++ {
-			want = append(want, strconv.Itoa(j))
-		}
-		assert.Equal(t, want, paths(l.all()), "after %d", i)
-	}
-
-	// all returns a new slice.
-	got := l.all()
-	got[0].Path = "changed"
-	assert.Equal(t, []string{"4", "5", "6"}, paths(l.all()))
-
-	l.reset()
-	assert.Empty(t, l.all())
-	l.add(Request{Path: "a"})
-	assert.Equal(t, []string{"a"}, paths(l.all()))
-}
-
+// The ring itself is internal/fakegw's (TestRequestLog_Ring there).
 func TestRequestLog_Bound(t *testing.T) {
 	assert.Equal(t, 10_000, maxRequests, "the package documents the newest 10,000")
 	srv := NewServer()
 	defer srv.Close()
-	assert.Equal(t, maxRequests, srv.log.max)
+	assert.Equal(t, maxRequests, srv.gw.MaxRequests())
+	md := NewMetadataServer(srv.Credentials(), time.Now())
+	defer md.Close()
+	assert.Equal(t, maxRequests, md.gw.MaxRequests())
 }
 
 // A server whose log keeps 3 requests: Requests returns the newest 3, in
 // order. (Sending 10,001 requests would make the test slow under -race.)
 func TestRequests_DropsTheOldest(t *testing.T) {
-	srv := NewServer()
+	srv := NewServer(func(c *config) { c.maxRequests = 3 })
 	defer srv.Close()
-	srv.mu.Lock()
-	srv.log = newRequestLog(3)
-	srv.mu.Unlock()
 	for i := range 5 {
 		resp, err := http.Get(srv.URL + "/r" + strconv.Itoa(i))
 		require.NoError(t, err)

@@ -1,15 +1,13 @@
 package cphtest
 
 import (
-	"bytes"
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
-	"io"
 	"net/http"
-	"path"
 	"strconv"
 
+	"github.com/cph-go/cph/internal/fakegw"
 	"github.com/cph-go/cph/internal/wire"
 )
 
@@ -19,87 +17,15 @@ const (
 	opKeystoneListProjects = "KeystoneListProjects" // IAM, iam.go
 )
 
-// route is one API the fake serves: its operation, its ServeMux pattern
-// and its handler.
-type route struct {
-	operation string
-	pattern   string
-	handler   http.Handler
-}
-
 // routes is the server's route table: every API the fake serves is
-// registered here. Each route sits behind the gateway (request ID, Date,
-// recording, injected faults); signed requires a valid AK/SK signature and
-// inProject the server's project ID in the path.
-func (s *Server) routes() http.Handler {
-	table := []route{
-		{opListPhoneImages, "GET /v1/{project_id}/cloud-phone/phone-images", s.signed(s.inProject(s.listPhoneImages))},
-		{opKeystoneListProjects, "GET /v3/projects", s.signed(s.listProjects)},
+// registered here. Each route sits behind the gateway (internal/fakegw:
+// request ID, Date, recording, injected faults); Signed requires a valid
+// AK/SK signature and inProject the server's project ID in the path.
+func (s *Server) routes() []fakegw.Route {
+	return []fakegw.Route{
+		{Operation: opListPhoneImages, Pattern: "GET /v1/{project_id}/cloud-phone/phone-images", Signed: true, Handler: s.inProject(s.listPhoneImages)},
+		{Operation: opKeystoneListProjects, Pattern: "GET /v3/projects", Signed: true, Handler: http.HandlerFunc(s.listProjects)},
 	}
-	mux := http.NewServeMux()
-	operations := make(map[string]string, len(table))
-	for _, rt := range table {
-		mux.Handle(rt.pattern, rt.handler)
-		operations[rt.pattern] = rt.operation
-	}
-	mux.HandleFunc("/", s.notFound)
-	return s.gateway(mux, operations)
-}
-
-// gateway does what the API gateway does for every request before routing:
-// it numbers the request, records it with its body, stamps X-Request-Id and
-// Date on the answer, and answers with the first pending fault that matches
-// the request's operation (operations maps mux's patterns to them), if
-// any.
-func (s *Server) gateway(mux *http.ServeMux, operations map[string]string) http.Handler {
-	notFound := http.HandlerFunc(s.notFound)
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		now := s.now()
-		body, readErr := io.ReadAll(r.Body)
-		if len(body) == 0 {
-			body = nil
-		}
-		r.Body = io.NopCloser(bytes.NewReader(body)) // for the handlers
-
-		// The mux would redirect a path that is not clean; the gateway
-		// knows no such API.
-		var next http.Handler = mux
-		op := ""
-		if r.URL.Path != path.Clean(r.URL.Path) {
-			next = notFound
-		} else if _, pattern := mux.Handler(r); pattern != "" {
-			op = operations[pattern]
-		}
-
-		s.mu.Lock()
-		s.served++
-		id := requestID(s.served)
-		s.log.add(Request{
-			Method: r.Method,
-			Path:   r.URL.Path,
-			Query:  r.URL.Query(),
-			Header: r.Header.Clone(),
-			Body:   body,
-			Time:   now,
-		})
-		var f Fault
-		faulty := false
-		if readErr == nil {
-			f, faulty = s.faults.take(op)
-		}
-		s.mu.Unlock()
-
-		if readErr != nil { // the body did not arrive whole: the client is gone
-			panic(http.ErrAbortHandler)
-		}
-		w.Header().Set("X-Request-Id", id)
-		w.Header().Set("Date", now.UTC().Format(http.TimeFormat))
-		if faulty {
-			serveFault(w, r, f, s.closing, next)
-			return
-		}
-		next.ServeHTTP(w, r)
-	})
 }
 
 // requestID returns the n-th request ID: 32 hex digits like the service's,

@@ -2,12 +2,13 @@ package cphtest
 
 import (
 	"cmp"
-	"net/http/httptest"
+	"net/http"
 	"slices"
 	"sync"
 	"time"
 
 	"github.com/cph-go/cph"
+	"github.com/cph-go/cph/internal/fakegw"
 )
 
 // Fixed demo values the server uses unless options say otherwise. They are
@@ -43,13 +44,14 @@ const MaxClockSkew = 15 * time.Minute
 type Option func(*config)
 
 type config struct {
-	projectID string
-	region    string
-	creds     cph.Credentials
-	now       func() time.Time
-	images    []cph.PhoneImage
-	imagesSet bool
-	shared    []cph.PhoneImage
+	projectID   string
+	region      string
+	creds       cph.Credentials
+	now         func() time.Time
+	images      []cph.PhoneImage
+	imagesSet   bool
+	shared      []cph.PhoneImage
+	maxRequests int // how many requests the log keeps
 }
 
 // WithImages seeds the server with images instead of the documented
@@ -116,31 +118,25 @@ type Server struct {
 	// to use as the client's endpoint.
 	URL string
 
-	ts        *httptest.Server
+	gw        *fakegw.Server // the gateway: routing, signatures, faults, request log
 	projectID string
 	region    string
 	creds     cph.Credentials
-	now       func() time.Time
-
-	closing   chan struct{} // closed by Close, to let held requests go
-	closeOnce sync.Once
 
 	mu     sync.Mutex
 	images []cph.PhoneImage
 	shared []cph.PhoneImage
-	log    requestLog // requests.go
-	faults faultQueue // faults.go
-	served uint64     // requests received, numbering request IDs
 }
 
 // NewServer starts a server on 127.0.0.1 and returns it. Close it when
 // done.
 func NewServer(opts ...Option) *Server {
 	cfg := config{
-		projectID: DefaultProjectID,
-		region:    DefaultRegion,
-		creds:     defaultCredentials,
-		now:       time.Now,
+		projectID:   DefaultProjectID,
+		region:      DefaultRegion,
+		creds:       defaultCredentials,
+		now:         time.Now,
+		maxRequests: maxRequests,
 	}
 	for _, opt := range opts {
 		if opt != nil {
@@ -154,14 +150,18 @@ func NewServer(opts ...Option) *Server {
 		projectID: cfg.projectID,
 		region:    cfg.region,
 		creds:     cfg.creds,
-		now:       cfg.now,
 		images:    cfg.images,
 		shared:    cfg.shared,
-		closing:   make(chan struct{}),
-		log:       newRequestLog(maxRequests),
 	}
-	s.ts = httptest.NewServer(s.routes())
-	s.URL = s.ts.URL
+	s.gw = fakegw.New(fakegw.Config{
+		Routes:      s.routes(),
+		Default:     http.HandlerFunc(s.notFound),
+		Credentials: []fakegw.Credentials{fakegw.Credentials(cfg.creds)},
+		Now:         cfg.now,
+		RequestID:   requestID,
+		MaxRequests: cfg.maxRequests,
+	})
+	s.URL = s.gw.URL
 	return s
 }
 
@@ -169,10 +169,7 @@ func NewServer(opts ...Option) *Server {
 // held by a fault (Hang, or a Delay not yet over) are let go at once,
 // without an answer: their connections are closed. Close may be called
 // more than once.
-func (s *Server) Close() {
-	s.closeOnce.Do(func() { close(s.closing) })
-	s.ts.Close()
-}
+func (s *Server) Close() { s.gw.Close() }
 
 // ProjectID returns the project ID the server serves.
 func (s *Server) ProjectID() string { return s.projectID }
