@@ -35,15 +35,10 @@ func requestID(n uint64) string {
 	return hex.EncodeToString(sum[:16])
 }
 
-// errorBody is the gateway's and the service's error document,
-// {"error_code": ..., "error_msg": ..., "request_id": ...}: wire's, with
-// no "error" object.
-type errorBody = wire.ErrorBody
-
 // writeError answers status with an error document carrying the request's
 // ID.
 func (s *Server) writeError(w http.ResponseWriter, status int, code, message string) {
-	writeJSON(w, status, errorBody{Code: code, Message: message, RequestID: w.Header().Get("X-Request-Id")})
+	writeJSON(w, status, wire.ErrorBody{Code: code, Message: message, RequestID: w.Header().Get("X-Request-Id")})
 }
 
 func writeJSON(w http.ResponseWriter, status int, v any) {

@@ -4,6 +4,8 @@ import (
 	"encoding/json"
 	"net/http"
 	"strconv"
+
+	"github.com/cph-go/cph/internal/wire"
 )
 
 // Codes of the gateway's own error answers.
@@ -18,13 +20,6 @@ const (
 // msgNotFound is the message of the gateway's 404.
 const msgNotFound = "The API does not exist or has not been published in the environment."
 
-// errorDocument is the gateway's and the service's error document.
-type errorDocument struct {
-	Code      string `json:"error_code"`
-	Message   string `json:"error_msg"`
-	RequestID string `json:"request_id"`
-}
-
 // GatewayDocument is the gateway's error document, an ErrorDocument:
 // {"error_code": f.Code, "error_msg": f.Message, "request_id": requestID}.
 func GatewayDocument(f Fault, _ int, requestID string) []byte {
@@ -32,7 +27,7 @@ func GatewayDocument(f Fault, _ int, requestID string) []byte {
 }
 
 func gatewayDocument(code, message, requestID string) []byte {
-	body, err := json.Marshal(errorDocument{Code: code, Message: message, RequestID: requestID})
+	body, err := json.Marshal(wire.ErrorBody{Code: code, Message: message, RequestID: requestID})
 	if err != nil { // strings always marshal
 		panic(err)
 	}
