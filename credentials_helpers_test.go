@@ -16,18 +16,6 @@ import (
 	"github.com/cph-go/cph/internal/fakegw"
 )
 
-// Values of the credential tests. Every secret is distinctive, so that a
-// test can check that no message ever carries it.
-const (
-	fakeAK        = "FAKEAKEXAMPLE000001"
-	fakeSK        = "fakeSecretKey-aWxsLW5ldmVyLWxlYWs"
-	fakeToken     = "fakeSecurityToken-dG9rZW4tbmV2ZXItbGVhaw"
-	fakeProjectID = "11112222333344445555666677778888"
-	fakeRegion    = "cn-north-4"
-)
-
-var fakeCreds = Credentials{AccessKey: fakeAK, SecretKey: fakeSK}
-
 // isolateEnv clears every HUAWEICLOUD_SDK_ variable for the test and points
 // the profile file at a path that does not exist, so that nothing of the
 // machine running the tests leaks in.
@@ -84,7 +72,7 @@ func writeProfile(t *testing.T, content string) string {
 }
 
 // fakeCloud is a loopback CPH and IAM gateway (internal/fakegw) that
-// accepts requests signed with fakeCreds (and the credentials accept
+// accepts requests signed with testCreds (and the credentials accept
 // adds), answers GET /v3/projects with projects, and ListPhoneImages with
 // an empty list.
 type fakeCloud struct {
@@ -99,7 +87,7 @@ type fakeCloud struct {
 func newFakeCloud(t *testing.T) *fakeCloud {
 	t.Helper()
 	f := &fakeCloud{
-		projects: `{"projects":[{"id":"` + fakeProjectID + `","name":"` + fakeRegion + `"}],"links":{}}`,
+		projects: `{"projects":[{"id":"` + testProjectID + `","name":"` + testRegion + `"}],"links":{}}`,
 	}
 	f.Server = fakegw.New(fakegw.Config{
 		Routes: []fakegw.Route{
@@ -109,7 +97,7 @@ func newFakeCloud(t *testing.T) *fakeCloud {
 					writeJSON(w, http.StatusOK, `{"phone_images":[],"request_id":"fake"}`)
 				})},
 		},
-		Credentials: []fakegw.Credentials{fakegw.Credentials(fakeCreds)},
+		Credentials: []fakegw.Credentials{fakegw.Credentials(testCreds)},
 	})
 	t.Cleanup(f.Close)
 	return f
@@ -181,11 +169,11 @@ func projectsJSON(t *testing.T, pairs ...string) string {
 	return string(b)
 }
 
-// assertNoSecret checks that s carries none of the fake secrets.
+// assertNoSecret checks that s carries none of the test secrets.
 func assertNoSecret(t *testing.T, s string) {
 	t.Helper()
-	assert.NotContains(t, s, fakeSK)
-	assert.NotContains(t, s, fakeToken)
+	assert.NotContains(t, s, testSK)
+	assert.NotContains(t, s, testToken)
 }
 
 // newGate returns a gate for a fake's handler and the func that opens it.

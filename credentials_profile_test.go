@@ -92,13 +92,10 @@ func TestINISection(t *testing.T) {
 	}
 }
 
-// laterCreds are what a provider after the profile in a chain would give.
-var laterCreds = Credentials{AccessKey: "LATERAKEXAMPLE00009", SecretKey: "laterSecretKey-bGF0ZXI"}
-
 func TestProfileCredentials(t *testing.T) {
-	full := "[basic]\nak = " + fakeAK + "\nsk = " + fakeSK + "\nsecurity_token = " + fakeToken +
-		"\nproject_id = " + fakeProjectID + "\niam_endpoint = iam.example.com\n"
-	keysOnly := "[basic]\nak = " + fakeAK + "\nsk = " + fakeSK + "\n"
+	full := "[basic]\nak = " + testAK + "\nsk = " + testSK + "\nsecurity_token = " + testToken +
+		"\nproject_id = " + testProjectID + "\niam_endpoint = iam.example.com\n"
+	keysOnly := "[basic]\nak = " + testAK + "\nsk = " + testSK + "\n"
 	tests := map[string]struct {
 		content     string // "" with noFile: no file at all
 		noFile      bool
@@ -110,20 +107,20 @@ func TestProfileCredentials(t *testing.T) {
 		"full": {
 			content: full,
 			want: source{
-				creds:     Credentials{AccessKey: fakeAK, SecretKey: fakeSK, SecurityToken: fakeToken},
-				projectID: fakeProjectID, iamEndpoint: "iam.example.com",
+				creds:     testTempCreds,
+				projectID: testProjectID, iamEndpoint: "iam.example.com",
 			},
 		},
-		"keys only":                 {content: keysOnly, want: source{creds: fakeCreds}},
-		"symlink to a regular file": {content: keysOnly, symlink: true, want: source{creds: fakeCreds}},
+		"keys only":                 {content: keysOnly, want: source{creds: testCreds}},
+		"symlink to a regular file": {content: keysOnly, symlink: true, want: source{creds: testCreds}},
 		"no file":                   {noFile: true, wantMissing: "no such file; create it, or set HUAWEICLOUD_SDK_CREDENTIALS_FILE"},
-		"no keys":                   {content: "[basic]\nproject_id = " + fakeProjectID + "\n", wantMissing: "has no ak and sk"},
-		"other section keys":        {content: "[global]\nak = " + fakeAK + "\nsk = " + fakeSK + "\n[basic]\n", wantMissing: "has no ak and sk"},
+		"no keys":                   {content: "[basic]\nproject_id = " + testProjectID + "\n", wantMissing: "has no ak and sk"},
+		"other section keys":        {content: "[global]\nak = " + testAK + "\nsk = " + testSK + "\n[basic]\n", wantMissing: "has no ak and sk"},
 		"no basic section":          {content: "[global]\nak = A\nsk = S\n", wantInvalid: "has no [basic] section"},
 		"empty file":                {content: "", wantInvalid: "has no [basic] section"},
-		"no secret key":             {content: "[basic]\nak = " + fakeAK + "\n", wantInvalid: "has ak but no sk"},
-		"no access key":             {content: "[basic]\nsk = " + fakeSK + "\n", wantInvalid: "has sk but no ak"},
-		"malformed":                 {content: "[basic]\nak = " + fakeAK + "\n" + fakeSK + "\n", wantInvalid: "line 3"},
+		"no secret key":             {content: "[basic]\nak = " + testAK + "\n", wantInvalid: "has ak but no sk"},
+		"no access key":             {content: "[basic]\nsk = " + testSK + "\n", wantInvalid: "has sk but no ak"},
+		"malformed":                 {content: "[basic]\nak = " + testAK + "\n" + testSK + "\n", wantInvalid: "line 3"},
 		"too large":                 {content: "[basic]\n" + strings.Repeat("# padding\n", maxProfileBytes/10+1), wantInvalid: "is larger than"},
 	}
 	for name, tc := range tests {
@@ -141,7 +138,7 @@ func TestProfileCredentials(t *testing.T) {
 				path = link
 			}
 			src, err := retrieveSource(context.Background(), ProfileCredentials(path))
-			chained, chainErr := ChainCredentials(ProfileCredentials(path), laterCreds).Retrieve(context.Background())
+			chained, chainErr := ChainCredentials(ProfileCredentials(path), otherCreds).Retrieve(context.Background())
 			switch {
 			case tc.wantMissing != "":
 				require.Error(t, err)
@@ -151,7 +148,7 @@ func TestProfileCredentials(t *testing.T) {
 				assert.True(t, strings.HasPrefix(err.Error(), "cph: ProfileCredentials: missing credentials: "), err.Error())
 				assertNoSecret(t, err.Error())
 				require.NoError(t, chainErr, "nothing here: a chain moves on")
-				assert.Equal(t, laterCreds, chained)
+				assert.Equal(t, otherCreds, chained)
 			case tc.wantInvalid != "":
 				require.Error(t, err)
 				assert.ErrorIs(t, err, ErrInvalidCredentials)
@@ -271,7 +268,7 @@ func TestProfileCredentialsNotARegularFile(t *testing.T) {
 			var chained Credentials
 			err = notBlocking(t, path, func() error {
 				var err error
-				chained, err = ChainCredentials(ProfileCredentials(path), laterCreds).Retrieve(context.Background())
+				chained, err = ChainCredentials(ProfileCredentials(path), otherCreds).Retrieve(context.Background())
 				return err
 			})
 			check(t, err, "cph: ProfileCredentials: invalid credentials: ")
@@ -281,7 +278,7 @@ func TestProfileCredentialsNotARegularFile(t *testing.T) {
 			var c *Client
 			err = notBlocking(t, path, func() error {
 				var err error
-				c, err = NewClient(WithRegion(fakeRegion))
+				c, err = NewClient(WithRegion(testRegion))
 				return err
 			})
 			check(t, err, "cph: NewClient: ProfileCredentials: invalid credentials: ")
@@ -336,7 +333,7 @@ func TestProfileCredentialsSwappedWhileOpening(t *testing.T) {
 	for name, tc := range tests {
 		t.Run(name, func(t *testing.T) {
 			isolateEnv(t)
-			path := writeProfile(t, "[basic]\nak = "+fakeAK+"\nsk = "+fakeSK+"\n")
+			path := writeProfile(t, "[basic]\nak = "+testAK+"\nsk = "+testSK+"\n")
 			var swapErr error
 			testHookProfileOpen = func(p string) {
 				if p == path {
@@ -364,7 +361,7 @@ func TestProfileCredentialsSwappedWhileOpening(t *testing.T) {
 }
 
 func TestProfileCredentialsPath(t *testing.T) {
-	profile := func(ak string) string { return "[basic]\nak = " + ak + "\nsk = " + fakeSK + "\n" }
+	profile := func(ak string) string { return "[basic]\nak = " + ak + "\nsk = " + testSK + "\n" }
 	t.Run("explicit path wins over the variable", func(t *testing.T) {
 		isolateEnv(t)
 		t.Setenv(envCredentialsFile, writeProfile(t, profile("FROMVARIABLE0000005")))
@@ -415,14 +412,14 @@ func TestProfileCredentialsPath(t *testing.T) {
 		assert.NotErrorIs(t, err, ErrMissingCredentials)
 		assert.Contains(t, err.Error(), path)
 		assert.True(t, strings.HasPrefix(err.Error(), "cph: ProfileCredentials: "), err.Error())
-		_, err = ChainCredentials(ProfileCredentials(path), laterCreds).Retrieve(context.Background())
+		_, err = ChainCredentials(ProfileCredentials(path), otherCreds).Retrieve(context.Background())
 		assert.NotErrorIs(t, err, ErrMissingCredentials, "it stops a chain")
 	})
 }
 
 func TestProfileCredentialsReadOnce(t *testing.T) {
 	isolateEnv(t)
-	path := writeProfile(t, "[basic]\nak = "+fakeAK+"\nsk = "+fakeSK+"\n")
+	path := writeProfile(t, "[basic]\nak = "+testAK+"\nsk = "+testSK+"\n")
 	p := ProfileCredentials(path)
 	first, err := p.Retrieve(context.Background())
 	require.NoError(t, err)
@@ -442,8 +439,8 @@ func TestProfileCredentialsNotKeptWhenMissing(t *testing.T) {
 	p := ProfileCredentials(path)
 	_, err := p.Retrieve(context.Background())
 	require.ErrorIs(t, err, ErrMissingCredentials)
-	require.NoError(t, os.WriteFile(path, []byte("[basic]\nak = "+fakeAK+"\nsk = "+fakeSK+"\n"), 0o600))
+	require.NoError(t, os.WriteFile(path, []byte("[basic]\nak = "+testAK+"\nsk = "+testSK+"\n"), 0o600))
 	got, err := p.Retrieve(context.Background())
 	require.NoError(t, err)
-	assert.Equal(t, fakeCreds, got)
+	assert.Equal(t, testCreds, got)
 }

@@ -15,9 +15,9 @@ import (
 )
 
 func TestCredentialsRetrieve(t *testing.T) {
-	got, err := fakeCreds.Retrieve(context.Background())
+	got, err := testCreds.Retrieve(context.Background())
 	require.NoError(t, err)
-	assert.Equal(t, fakeCreds, got)
+	assert.Equal(t, testCreds, got)
 
 	var p CredentialsProvider = Credentials{}
 	_, err = p.Retrieve(context.Background())
@@ -33,18 +33,18 @@ func TestEnvCredentials(t *testing.T) {
 		wantErr     string // part of the message; empty: no error
 	}{
 		"keys": {
-			env:  map[string]string{envAccessKey: fakeAK, envSecretKey: fakeSK},
-			want: fakeCreds,
+			env:  map[string]string{envAccessKey: testAK, envSecretKey: testSK},
+			want: testCreds,
 		},
 		"keys, token and project, white space trimmed": {
-			env: map[string]string{envAccessKey: " " + fakeAK + "\n", envSecretKey: fakeSK + "\n",
-				envSecurityToken: fakeToken, envProjectID: fakeProjectID},
-			want:        Credentials{AccessKey: fakeAK, SecretKey: fakeSK, SecurityToken: fakeToken},
-			wantProject: fakeProjectID,
+			env: map[string]string{envAccessKey: " " + testAK + "\n", envSecretKey: testSK + "\n",
+				envSecurityToken: testToken, envProjectID: testProjectID},
+			want:        testTempCreds,
+			wantProject: testProjectID,
 		},
 		"nothing":      {env: nil, wantErr: "HUAWEICLOUD_SDK_AK and HUAWEICLOUD_SDK_SK are not set"},
-		"only AK":      {env: map[string]string{envAccessKey: fakeAK}, wantErr: "HUAWEICLOUD_SDK_AK is set but HUAWEICLOUD_SDK_SK is not"},
-		"only SK":      {env: map[string]string{envSecretKey: fakeSK}, wantErr: "HUAWEICLOUD_SDK_SK is set but HUAWEICLOUD_SDK_AK is not"},
+		"only AK":      {env: map[string]string{envAccessKey: testAK}, wantErr: "HUAWEICLOUD_SDK_AK is set but HUAWEICLOUD_SDK_SK is not"},
+		"only SK":      {env: map[string]string{envSecretKey: testSK}, wantErr: "HUAWEICLOUD_SDK_SK is set but HUAWEICLOUD_SDK_AK is not"},
 		"blank values": {env: map[string]string{envAccessKey: " ", envSecretKey: "\t"}, wantErr: "are not set"},
 	}
 	for name, tc := range tests {
@@ -88,7 +88,6 @@ func (p *stubProvider) Retrieve(context.Context) (Credentials, error) {
 }
 
 func TestChainCredentials(t *testing.T) {
-	other := Credentials{AccessKey: "OTHERAKEXAMPLE00002", SecretKey: "other-sk"}
 	missing := func() *stubProvider {
 		return &stubProvider{err: fmt.Errorf("custom source: %w: nothing here", ErrMissingCredentials)}
 	}
@@ -101,15 +100,15 @@ func TestChainCredentials(t *testing.T) {
 		wantCalled []bool // which stubs were asked, in order of the stubs returned
 	}{
 		"first wins": {
-			providers: func() []CredentialsProvider { return []CredentialsProvider{fakeCreds, other} },
-			want:      fakeCreds,
+			providers: func() []CredentialsProvider { return []CredentialsProvider{testCreds, otherCreds} },
+			want:      testCreds,
 		},
 		"missing passed over": {
-			providers: func() []CredentialsProvider { return []CredentialsProvider{missing(), Credentials{}, nil, other} },
-			want:      other,
+			providers: func() []CredentialsProvider { return []CredentialsProvider{missing(), Credentials{}, nil, otherCreds} },
+			want:      otherCreds,
 		},
 		"other error stops the chain": {
-			providers: func() []CredentialsProvider { return []CredentialsProvider{&stubProvider{err: broken}, other} },
+			providers: func() []CredentialsProvider { return []CredentialsProvider{&stubProvider{err: broken}, otherCreds} },
 			wantErr:   broken,
 		},
 		"all missing": {
@@ -143,8 +142,8 @@ func TestChainCredentials(t *testing.T) {
 }
 
 func TestChainCredentialsStopsAtFirstFound(t *testing.T) {
-	first := &stubProvider{creds: fakeCreds}
-	second := &stubProvider{creds: fakeCreds}
+	first := &stubProvider{creds: testCreds}
+	second := &stubProvider{creds: testCreds}
 	_, err := ChainCredentials(first, second).Retrieve(context.Background())
 	require.NoError(t, err)
 	assert.Equal(t, int32(1), first.calls.Load())
@@ -154,7 +153,7 @@ func TestChainCredentialsStopsAtFirstFound(t *testing.T) {
 func TestChainCredentialsCancelled(t *testing.T) {
 	ctx, cancel := context.WithCancel(context.Background())
 	cancel()
-	p := &stubProvider{creds: fakeCreds}
+	p := &stubProvider{creds: testCreds}
 	_, err := ChainCredentials(p).Retrieve(ctx)
 	assert.ErrorIs(t, err, context.Canceled)
 	assert.Equal(t, int32(0), p.calls.Load())
@@ -162,17 +161,16 @@ func TestChainCredentialsCancelled(t *testing.T) {
 
 func TestChainCredentialsKeepsSource(t *testing.T) {
 	isolateEnv(t)
-	path := writeProfile(t, "[basic]\nak = "+fakeAK+"\nsk = "+fakeSK+"\nproject_id = "+fakeProjectID+"\n")
+	path := writeProfile(t, "[basic]\nak = "+testAK+"\nsk = "+testSK+"\nproject_id = "+testProjectID+"\n")
 	src, err := retrieveSource(context.Background(), ChainCredentials(EnvCredentials(), ProfileCredentials(path)))
 	require.NoError(t, err)
-	assert.Equal(t, fakeCreds, src.creds)
-	assert.Equal(t, fakeProjectID, src.projectID, "the profile's project ID comes along")
+	assert.Equal(t, testCreds, src.creds)
+	assert.Equal(t, testProjectID, src.projectID, "the profile's project ID comes along")
 }
 
 // TestDefaultChain covers a client made without WithCredentials or
 // WithCredentialsProvider: environment, then profile file.
 func TestDefaultChain(t *testing.T) {
-	envCreds := Credentials{AccessKey: "ENVAKEXAMPLE0000003", SecretKey: "env-sk"}
 	envProject := "aaaabbbbccccddddeeeeffff00001111"
 	tests := map[string]struct {
 		env         map[string]string
@@ -182,50 +180,50 @@ func TestDefaultChain(t *testing.T) {
 		wantProject string
 	}{
 		"environment": {
-			env:         map[string]string{envAccessKey: envCreds.AccessKey, envSecretKey: envCreds.SecretKey, envProjectID: envProject},
-			wantCreds:   envCreds,
+			env:         map[string]string{envAccessKey: otherCreds.AccessKey, envSecretKey: otherCreds.SecretKey, envProjectID: envProject},
+			wantCreds:   otherCreds,
 			wantProject: envProject,
 		},
 		"environment wins over profile": {
-			env:         map[string]string{envAccessKey: envCreds.AccessKey, envSecretKey: envCreds.SecretKey},
-			profile:     "[basic]\nak = " + fakeAK + "\nsk = " + fakeSK + "\nproject_id = " + fakeProjectID + "\n",
-			wantCreds:   envCreds,
+			env:         map[string]string{envAccessKey: otherCreds.AccessKey, envSecretKey: otherCreds.SecretKey},
+			profile:     "[basic]\nak = " + testAK + "\nsk = " + testSK + "\nproject_id = " + testProjectID + "\n",
+			wantCreds:   otherCreds,
 			wantProject: "", // the profile's project goes with the profile's keys
 		},
 		"profile when the environment has no keys": {
-			profile:     "[basic]\nak = " + fakeAK + "\nsk = " + fakeSK + "\nsecurity_token = " + fakeToken + "\nproject_id = " + fakeProjectID + "\n",
-			wantCreds:   Credentials{AccessKey: fakeAK, SecretKey: fakeSK, SecurityToken: fakeToken},
-			wantProject: fakeProjectID,
+			profile:     "[basic]\nak = " + testAK + "\nsk = " + testSK + "\nsecurity_token = " + testToken + "\nproject_id = " + testProjectID + "\n",
+			wantCreds:   testTempCreds,
+			wantProject: testProjectID,
 		},
 		"environment project wins over the profile's": {
 			env:         map[string]string{envProjectID: envProject},
-			profile:     "[basic]\nak = " + fakeAK + "\nsk = " + fakeSK + "\nproject_id = " + fakeProjectID + "\n",
-			wantCreds:   Credentials{AccessKey: fakeAK, SecretKey: fakeSK},
+			profile:     "[basic]\nak = " + testAK + "\nsk = " + testSK + "\nproject_id = " + testProjectID + "\n",
+			wantCreds:   testCreds,
 			wantProject: envProject,
 		},
 		"environment project with explicit credentials": {
 			env:         map[string]string{envProjectID: envProject},
-			opts:        []Option{WithCredentials(fakeCreds)},
-			wantCreds:   fakeCreds,
+			opts:        []Option{WithCredentials(testCreds)},
+			wantCreds:   testCreds,
 			wantProject: envProject,
 		},
 		"WithProjectID wins over the environment": {
-			env:         map[string]string{envAccessKey: envCreds.AccessKey, envSecretKey: envCreds.SecretKey, envProjectID: envProject},
-			opts:        []Option{WithProjectID(fakeProjectID)},
-			wantCreds:   envCreds,
-			wantProject: fakeProjectID,
+			env:         map[string]string{envAccessKey: otherCreds.AccessKey, envSecretKey: otherCreds.SecretKey, envProjectID: envProject},
+			opts:        []Option{WithProjectID(testProjectID)},
+			wantCreds:   otherCreds,
+			wantProject: testProjectID,
 		},
 		"WithCredentials wins over the environment's keys, not its project": {
-			env:         map[string]string{envAccessKey: envCreds.AccessKey, envSecretKey: envCreds.SecretKey, envProjectID: envProject},
-			opts:        []Option{WithCredentials(fakeCreds)},
-			wantCreds:   fakeCreds,
+			env:         map[string]string{envAccessKey: otherCreds.AccessKey, envSecretKey: otherCreds.SecretKey, envProjectID: envProject},
+			opts:        []Option{WithCredentials(testCreds)},
+			wantCreds:   testCreds,
 			wantProject: envProject,
 		},
 	}
 	for name, tc := range tests {
 		t.Run(name, func(t *testing.T) {
 			setEnv(t, tc.env, tc.profile)
-			c, err := NewClient(append([]Option{WithRegion(fakeRegion)}, tc.opts...)...)
+			c, err := NewClient(append([]Option{WithRegion(testRegion)}, tc.opts...)...)
 			require.NoError(t, err)
 			assert.Equal(t, tc.wantCreds, c.auth().creds)
 			assert.Nil(t, c.auth().provider, "the default chain is read once, when the client is made")
@@ -236,7 +234,7 @@ func TestDefaultChain(t *testing.T) {
 
 func TestDefaultChainMissingEverything(t *testing.T) {
 	isolateEnv(t)
-	_, err := NewClient(WithRegion(fakeRegion), WithProjectID(fakeProjectID))
+	_, err := NewClient(WithRegion(testRegion), WithProjectID(testProjectID))
 	require.Error(t, err)
 	assert.ErrorIs(t, err, ErrMissingCredentials)
 	msg := err.Error()
@@ -252,7 +250,7 @@ func TestDefaultChainHomeDirectoryUntouched(t *testing.T) {
 	t.Setenv(envCredentialsFile, "")
 	home := t.TempDir()
 	t.Setenv("HOME", home)
-	_, err := NewClient(WithRegion(fakeRegion))
+	_, err := NewClient(WithRegion(testRegion))
 	assert.ErrorIs(t, err, ErrMissingCredentials)
 	assert.Contains(t, err.Error(), filepath.Join(home, ".huaweicloud", "credentials"))
 	entries, err := os.ReadDir(home)
@@ -268,26 +266,26 @@ func TestDefaultChainErrors(t *testing.T) {
 		inMsg   string
 	}{
 		"bad access key in the environment": {
-			env:  map[string]string{envAccessKey: "AK,Signature=x", envSecretKey: fakeSK},
+			env:  map[string]string{envAccessKey: "AK,Signature=x", envSecretKey: testSK},
 			want: ErrInvalidCredentials,
 		},
 		"bad project ID in the environment": {
-			env:   map[string]string{envAccessKey: fakeAK, envSecretKey: fakeSK, envProjectID: "../other"},
+			env:   map[string]string{envAccessKey: testAK, envSecretKey: testSK, envProjectID: "../other"},
 			want:  ErrInvalidProjectID,
 			inMsg: "HUAWEICLOUD_SDK_PROJECT_ID",
 		},
 		"malformed profile": {
-			profile: "[basic]\nak " + fakeAK + "\n",
+			profile: "[basic]\nak " + testAK + "\n",
 			want:    ErrInvalidCredentials,
 			inMsg:   "line 2",
 		},
 		"profile without a [basic] section": {
-			profile: "[default]\nak = " + fakeAK + "\nsk = " + fakeSK + "\n",
+			profile: "[default]\nak = " + testAK + "\nsk = " + testSK + "\n",
 			want:    ErrInvalidCredentials,
 			inMsg:   "has no [basic] section",
 		},
 		"profile with ak but no sk": {
-			profile: "[basic]\nak = " + fakeAK + "\n",
+			profile: "[basic]\nak = " + testAK + "\n",
 			want:    ErrInvalidCredentials,
 			inMsg:   "its [basic] section has ak but no sk",
 		},
@@ -295,34 +293,33 @@ func TestDefaultChainErrors(t *testing.T) {
 	for name, tc := range tests {
 		t.Run(name, func(t *testing.T) {
 			setEnv(t, tc.env, tc.profile)
-			c, err := NewClient(WithRegion(fakeRegion))
+			c, err := NewClient(WithRegion(testRegion))
 			assert.Nil(t, c)
 			require.Error(t, err)
 			assert.ErrorIs(t, err, tc.want)
 			assert.Contains(t, err.Error(), tc.inMsg)
 			assert.True(t, strings.HasPrefix(err.Error(), "cph: NewClient: "), err.Error())
 			assertNoSecret(t, err.Error())
-			assert.NotContains(t, err.Error(), fakeAK)
+			assert.NotContains(t, err.Error(), testAK)
 		})
 	}
 }
 
 func TestCredentialsOptionsLastWins(t *testing.T) {
 	isolateEnv(t)
-	p := &stubProvider{creds: fakeCreds}
-	other := Credentials{AccessKey: "OTHERAKEXAMPLE00002", SecretKey: "other-sk"}
+	p := &stubProvider{creds: testCreds}
 
-	c, err := NewClient(WithRegion(fakeRegion), WithProjectID(fakeProjectID), WithCredentials(other), WithCredentialsProvider(p))
+	c, err := NewClient(WithRegion(testRegion), WithProjectID(testProjectID), WithCredentials(otherCreds), WithCredentialsProvider(p))
 	require.NoError(t, err)
 	assert.Same(t, p, c.auth().provider)
 	assert.Equal(t, int32(0), p.calls.Load(), "NewClient does not ask the provider")
 
-	c, err = NewClient(WithRegion(fakeRegion), WithProjectID(fakeProjectID), WithCredentialsProvider(p), WithCredentials(other))
+	c, err = NewClient(WithRegion(testRegion), WithProjectID(testProjectID), WithCredentialsProvider(p), WithCredentials(otherCreds))
 	require.NoError(t, err)
 	assert.Nil(t, c.auth().provider)
-	assert.Equal(t, other, c.auth().creds)
+	assert.Equal(t, otherCreds, c.auth().creds)
 
-	_, err = NewClient(WithRegion(fakeRegion), WithProjectID(fakeProjectID), WithCredentialsProvider(nil))
+	_, err = NewClient(WithRegion(testRegion), WithProjectID(testProjectID), WithCredentialsProvider(nil))
 	assert.ErrorIs(t, err, ErrMissingCredentials, "a nil provider means the default chain")
 }
 
@@ -331,21 +328,20 @@ func TestCredentialsOptionsLastWins(t *testing.T) {
 func TestProviderAskedPerRequest(t *testing.T) {
 	isolateEnv(t)
 	cloud := newFakeCloud(t)
-	second := Credentials{AccessKey: "SECONDAKEXAMPLE0004", SecretKey: "second-sk", SecurityToken: fakeToken}
-	cloud.accept(second)
-	p := &stubProvider{creds: fakeCreds}
-	c, err := NewClient(WithEndpoint(cloud.URL), WithProjectID(fakeProjectID), WithCredentialsProvider(p))
+	cloud.accept(otherTempCreds)
+	p := &stubProvider{creds: testCreds}
+	c, err := NewClient(WithEndpoint(cloud.URL), WithProjectID(testProjectID), WithCredentialsProvider(p))
 	require.NoError(t, err)
 
 	require.NoError(t, listOnce(c))
-	p.creds = second
+	p.creds = otherTempCreds
 	require.NoError(t, listOnce(c))
-	reqs := cloud.requests(imagesPath(fakeProjectID))
+	reqs := cloud.requests(imagesPath(testProjectID))
 	require.Len(t, reqs, 2)
-	assert.Contains(t, reqs[0].Header.Get("Authorization"), "Access="+fakeAK+",")
+	assert.Contains(t, reqs[0].Header.Get("Authorization"), "Access="+testAK+",")
 	assert.Empty(t, reqs[0].Header.Get("X-Security-Token"))
-	assert.Contains(t, reqs[1].Header.Get("Authorization"), "Access="+second.AccessKey+",")
-	assert.Equal(t, fakeToken, reqs[1].Header.Get("X-Security-Token"))
+	assert.Contains(t, reqs[1].Header.Get("Authorization"), "Access="+otherTempCreds.AccessKey+",")
+	assert.Equal(t, testToken, reqs[1].Header.Get("X-Security-Token"))
 	assert.Equal(t, int32(2), p.calls.Load())
 
 	p.err = fmt.Errorf("cph: vault: %w: sealed", ErrMissingCredentials)
@@ -354,34 +350,34 @@ func TestProviderAskedPerRequest(t *testing.T) {
 	assert.Equal(t, "cph: ListPhoneImages: credentials: vault: missing credentials: sealed", err.Error())
 
 	p.err = nil
-	p.creds = Credentials{AccessKey: "bad key", SecretKey: fakeSK}
+	p.creds = Credentials{AccessKey: "bad key", SecretKey: testSK}
 	err = listOnce(c)
 	assert.ErrorIs(t, err, ErrInvalidCredentials)
-	assert.Len(t, cloud.requests(imagesPath(fakeProjectID)), 2, "nothing sent with bad credentials")
+	assert.Len(t, cloud.requests(imagesPath(testProjectID)), 2, "nothing sent with bad credentials")
 }
 
 func TestEnvProviderProjectIDUsedByClient(t *testing.T) {
 	isolateEnv(t)
-	t.Setenv(envAccessKey, fakeAK)
-	t.Setenv(envSecretKey, fakeSK)
-	t.Setenv(envProjectID, fakeProjectID)
+	t.Setenv(envAccessKey, testAK)
+	t.Setenv(envSecretKey, testSK)
+	t.Setenv(envProjectID, testProjectID)
 	cloud := newFakeCloud(t)
-	c, err := NewClient(WithRegion(fakeRegion), WithEndpoint(cloud.URL), WithIAMEndpoint(cloud.URL),
+	c, err := NewClient(WithRegion(testRegion), WithEndpoint(cloud.URL), WithIAMEndpoint(cloud.URL),
 		WithCredentialsProvider(EnvCredentials()))
 	require.NoError(t, err)
-	assert.Equal(t, fakeProjectID, c.ProjectID(), "the environment's project ID applies from NewClient on")
+	assert.Equal(t, testProjectID, c.ProjectID(), "the environment's project ID applies from NewClient on")
 	require.NoError(t, listOnce(c))
-	assert.Equal(t, fakeProjectID, c.ProjectID())
-	assert.Len(t, cloud.requests(imagesPath(fakeProjectID)), 1)
+	assert.Equal(t, testProjectID, c.ProjectID())
+	assert.Len(t, cloud.requests(imagesPath(testProjectID)), 1)
 	assert.Empty(t, cloud.requests("/v3/projects"), "no discovery when the environment has the project ID")
 }
 
 func TestCredentialsRedactedInErrorsOfProviders(t *testing.T) {
 	isolateEnv(t)
-	t.Setenv(envAccessKey, fakeAK)
-	t.Setenv(envSecretKey, fakeSK)
-	t.Setenv(envSecurityToken, "tok\nen-"+fakeToken)
-	_, err := NewClient(WithRegion(fakeRegion), WithProjectID(fakeProjectID))
+	t.Setenv(envAccessKey, testAK)
+	t.Setenv(envSecretKey, testSK)
+	t.Setenv(envSecurityToken, "tok\nen-"+testToken)
+	_, err := NewClient(WithRegion(testRegion), WithProjectID(testProjectID))
 	require.Error(t, err)
 	assert.ErrorIs(t, err, ErrInvalidCredentials)
 	assertNoSecret(t, err.Error())

@@ -12,7 +12,7 @@ import (
 )
 
 func TestCredentialsRedacted(t *testing.T) {
-	creds := Credentials{AccessKey: testAK, SecretKey: testSK, SecurityToken: testToken}
+	creds := testTempCreds
 	type holder struct {
 		Name  string
 		Creds Credentials
@@ -59,8 +59,8 @@ func TestCredentialsMasking(t *testing.T) {
 		creds Credentials
 		want  string
 	}{
-		"full":       {Credentials{AccessKey: testAK, SecretKey: testSK, SecurityToken: testToken}, `cph.Credentials{AccessKey:"HPUA****E1", SecretKey:"[REDACTED]", SecurityToken:"[REDACTED]"}`},
-		"no token":   {Credentials{AccessKey: testAK, SecretKey: testSK}, `cph.Credentials{AccessKey:"HPUA****E1", SecretKey:"[REDACTED]", SecurityToken:""}`},
+		"full":       {testTempCreds, `cph.Credentials{AccessKey:"HPUA****E1", SecretKey:"[REDACTED]", SecurityToken:"[REDACTED]"}`},
+		"no token":   {testCreds, `cph.Credentials{AccessKey:"HPUA****E1", SecretKey:"[REDACTED]", SecurityToken:""}`},
 		"short key":  {Credentials{AccessKey: "AKSHORT", SecretKey: "s"}, `cph.Credentials{AccessKey:"****", SecretKey:"[REDACTED]", SecurityToken:""}`},
 		"zero value": {Credentials{}, `cph.Credentials{AccessKey:"", SecretKey:"", SecurityToken:""}`},
 	}

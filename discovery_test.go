@@ -21,7 +21,7 @@ import (
 // project ID, so that its first call discovers it.
 func newDiscoveringClient(t *testing.T, cloud *fakeCloud, opts ...Option) *Client {
 	t.Helper()
-	base := []Option{WithRegion(fakeRegion), WithEndpoint(cloud.URL), WithIAMEndpoint(cloud.URL), WithCredentials(fakeCreds)}
+	base := []Option{WithRegion(testRegion), WithEndpoint(cloud.URL), WithIAMEndpoint(cloud.URL), WithCredentials(testCreds)}
 	c, err := NewClient(append(base, opts...)...)
 	require.NoError(t, err)
 	return c
@@ -35,20 +35,20 @@ func TestDiscoverProjectID(t *testing.T) {
 	assert.Empty(t, cloud.requests("/v3/projects"), "NewClient sends nothing")
 
 	require.NoError(t, listOnce(c))
-	assert.Equal(t, fakeProjectID, c.ProjectID())
+	assert.Equal(t, testProjectID, c.ProjectID())
 	iam := cloud.requests("/v3/projects")
 	require.Len(t, iam, 1)
 	assert.Equal(t, http.MethodGet, iam[0].Method)
-	assert.Equal(t, "name="+fakeRegion, iam[0].Query.Encode())
+	assert.Equal(t, "name="+testRegion, iam[0].Query.Encode())
 	assert.Empty(t, iam[0].Header.Values("X-Project-Id"), "IAM is global: no project header")
 	auth, err := sigv.ParseAuthorization(iam[0].Header.Get("Authorization"))
 	require.NoError(t, err, "signed")
-	assert.Equal(t, fakeAK, auth.AccessKey)
+	assert.Equal(t, testAK, auth.AccessKey)
 	assert.NotContains(t, auth.SignedHeaders, "x-project-id")
 
-	images := cloud.requests(imagesPath(fakeProjectID))
+	images := cloud.requests(imagesPath(testProjectID))
 	require.Len(t, images, 1, "the call uses the discovered project")
-	assert.Equal(t, fakeProjectID, images[0].Header.Get("X-Project-Id"))
+	assert.Equal(t, testProjectID, images[0].Header.Get("X-Project-Id"))
 
 	require.NoError(t, listOnce(c))
 	assert.Len(t, cloud.requests("/v3/projects"), 1, "discovered once per client")
@@ -79,7 +79,7 @@ func TestDiscoverProjectIDConcurrentFirstCalls(t *testing.T) {
 		require.NoError(t, err)
 	}
 	assert.Len(t, cloud.requests("/v3/projects"), 1, "one IAM request")
-	assert.Len(t, cloud.requests(imagesPath(fakeProjectID)), callers)
+	assert.Len(t, cloud.requests(imagesPath(testProjectID)), callers)
 }
 
 func TestDiscoverProjectIDCancelledFirstCaller(t *testing.T) {
@@ -106,7 +106,7 @@ func TestDiscoverProjectIDCancelledFirstCaller(t *testing.T) {
 	assert.True(t, strings.HasPrefix(err.Error(), "cph: ListPhoneImages: "), err.Error())
 	openGate()
 	assert.NoError(t, <-second, "a live caller asks again instead of taking the cancelled caller's error")
-	assert.Equal(t, fakeProjectID, c.ProjectID())
+	assert.Equal(t, testProjectID, c.ProjectID())
 }
 
 func TestDiscoverProjectIDAnswers(t *testing.T) {
@@ -121,19 +121,19 @@ func TestDiscoverProjectIDAnswers(t *testing.T) {
 			inMsg: []string{`IAM lists no project named "cn-north-4" for these credentials`, "WithProjectID"},
 		},
 		"only other regions": {
-			body: projectsJSON(t, other, "cn-east-3", fakeProjectID, "cn-north-4_sub"), wantErr: ErrMissingProjectID,
+			body: projectsJSON(t, other, "cn-east-3", testProjectID, "cn-north-4_sub"), wantErr: ErrMissingProjectID,
 			inMsg: []string{`no project named "cn-north-4", only "cn-east-3", "cn-north-4_sub"`},
 		},
 		"several": {
-			body: projectsJSON(t, fakeProjectID, fakeRegion, other, fakeRegion), wantErr: ErrMissingProjectID,
-			inMsg: []string{`IAM lists 2 projects named "cn-north-4" ("` + fakeProjectID + `", "` + other + `"); choose one with WithProjectID`},
+			body: projectsJSON(t, testProjectID, testRegion, other, testRegion), wantErr: ErrMissingProjectID,
+			inMsg: []string{`IAM lists 2 projects named "cn-north-4" ("` + testProjectID + `", "` + other + `"); choose one with WithProjectID`},
 		},
 		"one among others": {
-			body: projectsJSON(t, other, "cn-east-3", fakeProjectID, fakeRegion),
+			body: projectsJSON(t, other, "cn-east-3", testProjectID, testRegion),
 		},
 		"not JSON":         {body: `<html>gateway</html>`, wantErr: ErrInvalidResponse},
 		"no projects list": {body: `{"error":"x"}`, wantErr: ErrInvalidResponse},
-		"bad project ID":   {body: projectsJSON(t, "../x", fakeRegion), wantErr: ErrInvalidResponse},
+		"bad project ID":   {body: projectsJSON(t, "../x", testRegion), wantErr: ErrInvalidResponse},
 	}
 	for name, tc := range tests {
 		t.Run(name, func(t *testing.T) {
@@ -144,7 +144,7 @@ func TestDiscoverProjectIDAnswers(t *testing.T) {
 			err := listOnce(c)
 			if tc.wantErr == nil {
 				require.NoError(t, err)
-				assert.Equal(t, fakeProjectID, c.ProjectID())
+				assert.Equal(t, testProjectID, c.ProjectID())
 				return
 			}
 			require.Error(t, err)
@@ -154,7 +154,7 @@ func TestDiscoverProjectIDAnswers(t *testing.T) {
 				assert.Contains(t, err.Error(), s)
 			}
 			assert.Equal(t, "", c.ProjectID())
-			assert.Empty(t, cloud.requests(imagesPath(fakeProjectID)), "no call without a project")
+			assert.Empty(t, cloud.requests(imagesPath(testProjectID)), "no call without a project")
 
 			require.Error(t, listOnce(c))
 			assert.Len(t, cloud.requests("/v3/projects"), 2, "a failure is not kept: the next call asks again")
@@ -179,13 +179,13 @@ func TestDiscoverProjectIDIAMError(t *testing.T) {
 
 	cloud.set(func(f *fakeCloud) { f.iamStatus = 0 })
 	require.NoError(t, listOnce(c), "recovers once IAM answers")
-	assert.Equal(t, fakeProjectID, c.ProjectID())
+	assert.Equal(t, testProjectID, c.ProjectID())
 }
 
 func TestDiscoverProjectIDWrongKeys(t *testing.T) {
 	isolateEnv(t)
 	cloud := newFakeCloud(t)
-	c := newDiscoveringClient(t, cloud, WithCredentials(Credentials{AccessKey: fakeAK, SecretKey: "not-the-secret"}))
+	c := newDiscoveringClient(t, cloud, WithCredentials(Credentials{AccessKey: testAK, SecretKey: "not-the-secret"}))
 	err := listOnce(c)
 	assert.True(t, IsAuthError(err), "the signature is checked by the fake: %v", err)
 	assert.NotContains(t, err.Error(), "not-the-secret")
@@ -242,7 +242,7 @@ func TestIAMEndpointPrecedence(t *testing.T) {
 			for _, s := range []string{option, env, profile, "provider-profile"} {
 				iams[s] = newFakeCloud(t)
 			}
-			opts := []Option{WithRegion(fakeRegion), WithEndpoint(cloud.URL)}
+			opts := []Option{WithRegion(testRegion), WithEndpoint(cloud.URL)}
 			for _, s := range tc.set {
 				switch s {
 				case option:
@@ -250,7 +250,7 @@ func TestIAMEndpointPrecedence(t *testing.T) {
 				case env:
 					t.Setenv(envIAMEndpoint, iams[s].URL)
 				case profile, "provider-profile":
-					path := writeProfile(t, "[basic]\nak = "+fakeAK+"\nsk = "+fakeSK+"\niam_endpoint = "+iams[s].URL+"\n")
+					path := writeProfile(t, "[basic]\nak = "+testAK+"\nsk = "+testSK+"\niam_endpoint = "+iams[s].URL+"\n")
 					if s == profile {
 						t.Setenv(envCredentialsFile, path)
 					} else {
@@ -259,7 +259,7 @@ func TestIAMEndpointPrecedence(t *testing.T) {
 				}
 			}
 			if !slices.Contains(tc.set, profile) && !slices.Contains(tc.set, "provider-profile") {
-				opts = append(opts, WithCredentials(fakeCreds))
+				opts = append(opts, WithCredentials(testCreds))
 			}
 			c, err := NewClient(opts...)
 			require.NoError(t, err)
@@ -301,11 +301,11 @@ func TestIAMEndpointErrors(t *testing.T) {
 		t.Run(name, func(t *testing.T) {
 			isolateEnv(t)
 			t.Setenv(envIAMEndpoint, tc.env)
-			opts := append([]Option{WithRegion(fakeRegion)}, tc.opts...)
+			opts := append([]Option{WithRegion(testRegion)}, tc.opts...)
 			if tc.profile != "" {
-				t.Setenv(envCredentialsFile, writeProfile(t, "[basic]\nak = "+fakeAK+"\nsk = "+fakeSK+"\niam_endpoint = "+tc.profile+"\n"))
+				t.Setenv(envCredentialsFile, writeProfile(t, "[basic]\nak = "+testAK+"\nsk = "+testSK+"\niam_endpoint = "+tc.profile+"\n"))
 			} else {
-				opts = append(opts, WithCredentials(fakeCreds))
+				opts = append(opts, WithCredentials(testCreds))
 			}
 			_, err := NewClient(opts...)
 			require.Error(t, err)
@@ -318,23 +318,23 @@ func TestIAMEndpointErrors(t *testing.T) {
 	t.Run("plain http to a host that is not loopback", func(t *testing.T) {
 		isolateEnv(t)
 		t.Setenv(envIAMEndpoint, "http://iam.example.com")
-		_, err := NewClient(WithRegion(fakeRegion), WithCredentials(fakeCreds))
+		_, err := NewClient(WithRegion(testRegion), WithCredentials(testCreds))
 		assert.ErrorIs(t, err, ErrInsecureEndpoint)
 		assert.Contains(t, err.Error(), "IAM endpoint from HUAWEICLOUD_SDK_IAM_ENDPOINT: ")
 
-		_, err = NewClient(WithRegion(fakeRegion), WithCredentials(fakeCreds), WithAllowInsecureHTTP())
+		_, err = NewClient(WithRegion(testRegion), WithCredentials(testCreds), WithAllowInsecureHTTP())
 		assert.NoError(t, err, "allowed as for the CPH endpoint")
 	})
 	t.Run("not checked when the project ID is known", func(t *testing.T) {
 		isolateEnv(t)
 		t.Setenv(envIAMEndpoint, "ftp://nowhere")
-		_, err := NewClient(WithRegion(fakeRegion), WithProjectID(fakeProjectID), WithCredentials(fakeCreds))
+		_, err := NewClient(WithRegion(testRegion), WithProjectID(testProjectID), WithCredentials(testCreds))
 		assert.NoError(t, err)
 	})
 	t.Run("provider's profile checked at the first call", func(t *testing.T) {
 		isolateEnv(t)
-		path := writeProfile(t, "[basic]\nak = "+fakeAK+"\nsk = "+fakeSK+"\niam_endpoint = ftp://nowhere\n")
-		c, err := NewClient(WithRegion(fakeRegion), WithCredentialsProvider(ProfileCredentials(path)))
+		path := writeProfile(t, "[basic]\nak = "+testAK+"\nsk = "+testSK+"\niam_endpoint = ftp://nowhere\n")
+		c, err := NewClient(WithRegion(testRegion), WithCredentialsProvider(ProfileCredentials(path)))
 		require.NoError(t, err)
 		err = listOnce(c)
 		assert.ErrorIs(t, err, ErrInvalidEndpoint)
@@ -345,7 +345,7 @@ func TestIAMEndpointErrors(t *testing.T) {
 func TestProjectIDSources(t *testing.T) {
 	t.Run("no project ID and no region", func(t *testing.T) {
 		isolateEnv(t)
-		_, err := NewClient(WithEndpoint("https://cph.example.com"), WithCredentials(fakeCreds))
+		_, err := NewClient(WithEndpoint("https://cph.example.com"), WithCredentials(testCreds))
 		require.Error(t, err)
 		assert.ErrorIs(t, err, ErrMissingProjectID)
 		assert.Contains(t, err.Error(), "set one with WithProjectID or HUAWEICLOUD_SDK_PROJECT_ID, or set a region so that it can be discovered")
@@ -353,7 +353,7 @@ func TestProjectIDSources(t *testing.T) {
 	t.Run("provider without project ID and no region: at the first call", func(t *testing.T) {
 		isolateEnv(t)
 		cloud := newFakeCloud(t)
-		c, err := NewClient(WithEndpoint(cloud.URL), WithCredentialsProvider(fakeCreds))
+		c, err := NewClient(WithEndpoint(cloud.URL), WithCredentialsProvider(testCreds))
 		require.NoError(t, err)
 		err = listOnce(c)
 		assert.ErrorIs(t, err, ErrMissingProjectID)
@@ -363,17 +363,17 @@ func TestProjectIDSources(t *testing.T) {
 	t.Run("provider's profile project ID", func(t *testing.T) {
 		isolateEnv(t)
 		cloud := newFakeCloud(t)
-		path := writeProfile(t, "[basic]\nak = "+fakeAK+"\nsk = "+fakeSK+"\nproject_id = "+fakeProjectID+"\n")
+		path := writeProfile(t, "[basic]\nak = "+testAK+"\nsk = "+testSK+"\nproject_id = "+testProjectID+"\n")
 		c, err := NewClient(WithEndpoint(cloud.URL), WithCredentialsProvider(ProfileCredentials(path)))
 		require.NoError(t, err)
 		require.NoError(t, listOnce(c))
-		assert.Equal(t, fakeProjectID, c.ProjectID())
+		assert.Equal(t, testProjectID, c.ProjectID())
 		assert.Empty(t, cloud.requests("/v3/projects"))
 	})
 	t.Run("bad project ID in the environment", func(t *testing.T) {
 		isolateEnv(t)
-		t.Setenv(envAccessKey, fakeAK)
-		t.Setenv(envSecretKey, fakeSK)
+		t.Setenv(envAccessKey, testAK)
+		t.Setenv(envSecretKey, testSK)
 		t.Setenv(envProjectID, "a/b")
 		cloud := newFakeCloud(t)
 		_, err := NewClient(WithEndpoint(cloud.URL), WithCredentialsProvider(EnvCredentials()))
@@ -384,7 +384,7 @@ func TestProjectIDSources(t *testing.T) {
 	t.Run("provider failing during discovery", func(t *testing.T) {
 		isolateEnv(t)
 		cloud := newFakeCloud(t)
-		c, err := NewClient(WithRegion(fakeRegion), WithEndpoint(cloud.URL), WithIAMEndpoint(cloud.URL),
+		c, err := NewClient(WithRegion(testRegion), WithEndpoint(cloud.URL), WithIAMEndpoint(cloud.URL),
 			WithCredentialsProvider(EnvCredentials()))
 		require.NoError(t, err)
 		err = listOnce(c)
@@ -395,15 +395,14 @@ func TestProjectIDSources(t *testing.T) {
 	t.Run("provider's keys sign the IAM request", func(t *testing.T) {
 		isolateEnv(t)
 		cloud := newFakeCloud(t)
-		temp := Credentials{AccessKey: "TEMPAKEXAMPLE000009", SecretKey: "temp-sk", SecurityToken: fakeToken}
-		cloud.accept(temp)
-		c, err := NewClient(WithRegion(fakeRegion), WithEndpoint(cloud.URL), WithIAMEndpoint(cloud.URL),
-			WithCredentialsProvider(temp))
+		cloud.accept(otherTempCreds)
+		c, err := NewClient(WithRegion(testRegion), WithEndpoint(cloud.URL), WithIAMEndpoint(cloud.URL),
+			WithCredentialsProvider(otherTempCreds))
 		require.NoError(t, err)
 		require.NoError(t, listOnce(c))
 		iam := cloud.requests("/v3/projects")
 		require.Len(t, iam, 1)
-		assert.Equal(t, fakeToken, iam[0].Header.Get("X-Security-Token"))
-		assert.Contains(t, iam[0].Header.Get("Authorization"), "Access="+temp.AccessKey+",")
+		assert.Equal(t, testToken, iam[0].Header.Get("X-Security-Token"))
+		assert.Contains(t, iam[0].Header.Get("Authorization"), "Access="+otherTempCreds.AccessKey+",")
 	})
 }

@@ -148,7 +148,7 @@ func TestErrorPredicates(t *testing.T) {
 
 func TestAPIErrorMessageNeverCarriesSecrets(t *testing.T) {
 	// A misbehaving proxy echoes the request's headers in its error page.
-	c := newMockedClient(t, WithCredentials(Credentials{AccessKey: testAK, SecretKey: testSK, SecurityToken: testToken}))
+	c := newMockedClient(t, WithCredentials(testTempCreds))
 	var sig string
 	httpmock.RegisterResponder(http.MethodGet, imagesURL, func(r *http.Request) (*http.Response, error) {
 		auth := r.Header.Get("Authorization")

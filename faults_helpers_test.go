@@ -5,7 +5,6 @@ import (
 	"log"
 	"net"
 	"net/http"
-	"os"
 	"strconv"
 	"strings"
 	"testing"
@@ -15,15 +14,6 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/cph-go/cph/internal/fakegw"
-)
-
-// Credentials of the fault tests; the secrets must never show up in an
-// error or a log.
-const (
-	faultAK      = "FAULTTESTAK0123456789"
-	faultSK      = "fault-secret-key-MUST-NOT-LEAK"
-	faultToken   = "fault-security-token-MUST-NOT-LEAK"
-	faultProject = "0123456789abcdef0123456789abcdef"
 )
 
 // faultHandler answers request n (from 1) of a fault server.
@@ -71,8 +61,7 @@ func newSignedServer(t testing.TB, creds Credentials, h http.Handler, now func()
 // nor any signature the requests carried.
 func assertNoSecrets(t *testing.T, text string, reqs []fakegw.Request) {
 	t.Helper()
-	assert.NotContains(t, text, faultSK)
-	assert.NotContains(t, text, faultToken)
+	assertNoSecret(t, text)
 	for _, r := range reqs {
 		auth := r.Header.Get("Authorization")
 		_, sig, _ := strings.Cut(auth, "Signature=")
@@ -89,8 +78,8 @@ func newFaultClient(t testing.TB, endpoint string, opts ...Option) *Client {
 	t.Helper()
 	base := []Option{
 		WithEndpoint(endpoint),
-		WithProjectID(faultProject),
-		WithCredentials(Credentials{AccessKey: faultAK, SecretKey: faultSK, SecurityToken: faultToken}),
+		WithProjectID(testProjectID),
+		WithCredentials(testTempCreds),
 		WithBackoff(time.Millisecond, 5*time.Millisecond),
 	}
 	c, err := NewClient(append(base, opts...)...)
@@ -113,14 +102,6 @@ func failFirst(k int, fault faultHandler) faultHandler {
 
 // always runs fault for every request.
 func always(fault faultHandler) faultHandler { return failFirst(1<<30, fault) }
-
-var sampleBody = func() []byte {
-	b, err := os.ReadFile("testdata/list_phone_images.json")
-	if err != nil {
-		panic(err)
-	}
-	return b
-}()
 
 func serveOK(w http.ResponseWriter) {
 	w.Header().Set("Content-Type", "application/json")

@@ -35,7 +35,7 @@ func echoSecrets(status, pad int) faultHandler {
 // fault client's secret key, token or the signature sig.
 func assertNoSecretPart(t *testing.T, s, sig string) {
 	t.Helper()
-	for _, secret := range []string{faultSK, faultToken, sig} {
+	for _, secret := range []string{testSK, testToken, sig} {
 		for k := 6; k <= len(secret); k++ {
 			if !assert.NotContains(t, s, secret[:k]) {
 				return
@@ -126,7 +126,7 @@ func TestDiscoveryInvalidBodyQuoteRedacted(t *testing.T) {
 	isolateEnv(t)
 	s := newFaultServer(t, always(echoSecrets(200, 5)), false)
 	c, err := NewClient(WithRegion("cn-north-4"), WithEndpoint(s.URL), WithIAMEndpoint(s.URL),
-		WithCredentials(Credentials{AccessKey: faultAK, SecretKey: faultSK, SecurityToken: faultToken}))
+		WithCredentials(testTempCreds))
 	require.NoError(t, err)
 
 	_, err = c.ListPhoneImages(context.Background())
@@ -149,14 +149,14 @@ func TestDiscoveryErrorNamesNoSecret(t *testing.T) {
 		fmt.Fprintf(w, `{"projects":[{"id":"p1","name":%q},{"id":"p2","name":%q}]}`, "t "+r.Header.Get("X-Security-Token"), signatureOf(t, r.Header))
 	}), false)
 	c, err := NewClient(WithRegion("cn-north-4"), WithEndpoint(s.URL), WithIAMEndpoint(s.URL),
-		WithCredentials(Credentials{AccessKey: faultAK, SecretKey: faultSK, SecurityToken: faultToken}))
+		WithCredentials(testTempCreds))
 	require.NoError(t, err)
 
 	_, err = c.ListPhoneImages(context.Background())
 
 	require.ErrorIs(t, err, ErrMissingProjectID)
 	assert.Contains(t, err.Error(), "only \"t "+redacted+"\", \""+redacted+"\"", "the names are quoted, redacted")
-	assert.NotContains(t, err.Error(), faultToken)
+	assert.NotContains(t, err.Error(), testToken)
 	assert.NotContains(t, err.Error(), signatureOf(t, s.Requests()[0].Header))
 }
 
@@ -169,7 +169,7 @@ func TestDiscoveryCutNameHidesSecret(t *testing.T) {
 			fmt.Fprintf(w, `{"projects":[{"id":"p1","name":%q}]}`, strings.Repeat("x", pad)+" "+r.Header.Get("X-Security-Token"))
 		}), false)
 		c, err := NewClient(WithRegion("cn-north-4"), WithEndpoint(s.URL), WithIAMEndpoint(s.URL),
-			WithCredentials(Credentials{AccessKey: faultAK, SecretKey: faultSK, SecurityToken: faultToken}))
+			WithCredentials(testTempCreds))
 		require.NoError(t, err)
 
 		_, err = c.ListPhoneImages(context.Background())
@@ -294,7 +294,7 @@ func TestHeaderRequestIDCleanedCappedRedacted(t *testing.T) {
 			assert.Equal(t, "id "+redacted+strings.Repeat("z", maxRequestID-len("id ")-len(redacted))+"…", id)
 			assert.True(t, utf8.ValidString(id))
 			assert.LessOrEqual(t, logs.Len(), 2048, "the log record stays short")
-			assert.NotContains(t, logs.String(), faultToken)
+			assert.NotContains(t, logs.String(), testToken)
 			assert.Contains(t, logs.String(), `"request_id":"id `+redacted)
 		})
 	}
@@ -304,7 +304,7 @@ func TestHeaderRequestIDCleanedCappedRedacted(t *testing.T) {
 // whole in its error; the client's error and log stay short and redacted.
 func TestHugeTransportErrorCapped(t *testing.T) {
 	s := newFaultServer(t, always(hijack(func(c *net.TCPConn) {
-		fmt.Fprintf(c, "HTTP/1.1 200 OK\r\nX-Request-Id: a\x00 %s%s\r\n\r\n", faultToken, strings.Repeat("z", 500<<10))
+		fmt.Fprintf(c, "HTTP/1.1 200 OK\r\nX-Request-Id: a\x00 %s%s\r\n\r\n", testToken, strings.Repeat("z", 500<<10))
 	})), false)
 	var logs bytes.Buffer
 	c := newFaultClient(t, s.URL, WithMaxAttempts(1),
@@ -315,9 +315,9 @@ func TestHugeTransportErrorCapped(t *testing.T) {
 	require.Error(t, err)
 	assert.Contains(t, err.Error(), "malformed MIME header")
 	assert.LessOrEqual(t, len(err.Error()), 2*maxErrorText, err.Error())
-	assert.NotContains(t, err.Error(), faultToken)
+	assert.NotContains(t, err.Error(), testToken)
 	assert.LessOrEqual(t, logs.Len(), 2*maxErrorText)
-	assert.NotContains(t, logs.String(), faultToken)
+	assert.NotContains(t, logs.String(), testToken)
 }
 
 // TestRedirectNotFollowedWithCallersClient: a caller's *http.Client
@@ -335,7 +335,7 @@ func TestRedirectNotFollowedWithCallersClient(t *testing.T) {
 	defer other.Close()
 	_, port, err := net.SplitHostPort(other.Listener.Addr().String())
 	require.NoError(t, err)
-	target := "http://localhost:" + port + "/v1/" + faultProject + "/cloud-phone/phone-images" // another host name
+	target := "http://localhost:" + port + "/v1/" + testProjectID + "/cloud-phone/phone-images" // another host name
 
 	for _, code := range []int{301, 302, 303, 307, 308} {
 		t.Run(fmt.Sprint(code), func(t *testing.T) {

@@ -17,7 +17,7 @@ import (
 func TestLoggerRecordsRequestWithoutSecrets(t *testing.T) {
 	var buf bytes.Buffer
 	logger := slog.New(slog.NewJSONHandler(&buf, &slog.HandlerOptions{Level: slog.LevelDebug}))
-	c := newMockedClient(t, WithLogger(logger), WithCredentials(Credentials{AccessKey: testAK, SecretKey: testSK, SecurityToken: testToken}))
+	c := newMockedClient(t, WithLogger(logger), WithCredentials(testTempCreds))
 	var auth string
 	httpmock.RegisterResponder(http.MethodGet, imagesURL, func(r *http.Request) (*http.Response, error) {
 		auth = r.Header.Get("Authorization")

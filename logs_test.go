@@ -86,7 +86,7 @@ func TestLogsPerAttemptAndRetry(t *testing.T) {
 		assert.Equal(t, "cph: request", rec["msg"])
 		assert.Equal(t, "ListPhoneImages", rec["operation"])
 		assert.Equal(t, "GET", rec["method"])
-		assert.Equal(t, "/v1/"+faultProject+"/cloud-phone/phone-images", rec["path"])
+		assert.Equal(t, "/v1/"+testProjectID+"/cloud-phone/phone-images", rec["path"])
 		assert.Equal(t, want.status, rec["status"])
 		assert.Equal(t, int64(i+1), rec["attempt"])
 		assert.Contains(t, rec, "duration")

@@ -13,8 +13,8 @@ import (
 func reliabilityBase(endpoint string) []Option {
 	return []Option{
 		WithEndpoint(endpoint),
-		WithProjectID(faultProject),
-		WithCredentials(Credentials{AccessKey: faultAK, SecretKey: faultSK}),
+		WithProjectID(testProjectID),
+		WithCredentials(testCreds),
 	}
 }
 

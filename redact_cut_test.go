@@ -57,7 +57,7 @@ func TestRedactRule(t *testing.T) {
 // secret key is one letter gets the service's message as it was.
 func TestShortSecretDoesNotMangleMessages(t *testing.T) {
 	s := newFaultServer(t, always(status(400, `{"error_code":"CPS.0005","error_msg":"busy: bad request body"}`)), false)
-	c, err := NewClient(WithEndpoint(s.URL), WithProjectID(faultProject), WithCredentials(Credentials{AccessKey: faultAK, SecretKey: "b"}))
+	c, err := NewClient(WithEndpoint(s.URL), WithProjectID(testProjectID), WithCredentials(Credentials{AccessKey: testAK, SecretKey: "b"}))
 	require.NoError(t, err)
 
 	_, err = c.ListPhoneImages(context.Background())
@@ -81,8 +81,8 @@ func TestErrorMessageCutInsideASecret(t *testing.T) {
 
 		var apiErr *APIError
 		require.ErrorAs(t, err, &apiErr)
-		for k := 6; k <= len(faultToken); k++ {
-			assert.NotContains(t, apiErr.Message, faultToken[:k], "pad %d", pad)
+		for k := 6; k <= len(testToken); k++ {
+			assert.NotContains(t, apiErr.Message, testToken[:k], "pad %d", pad)
 		}
 	}
 }

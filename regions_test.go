@@ -66,7 +66,7 @@ func TestRegionEndpointEnv(t *testing.T) {
 			for k, v := range tc.env {
 				t.Setenv(k, v)
 			}
-			opts := append([]Option{WithRegion(tc.region), WithProjectID(fakeProjectID), WithCredentials(fakeCreds)}, tc.opts...)
+			opts := append([]Option{WithRegion(tc.region), WithProjectID(testProjectID), WithCredentials(testCreds)}, tc.opts...)
 			c, err := NewClient(opts...)
 			if tc.errIn != "" {
 				require.Error(t, err)

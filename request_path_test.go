@@ -48,7 +48,7 @@ func newVerifiedServer(t *testing.T) *verifiedServer {
 	v.Server = newFaultServer(t, always(func(w http.ResponseWriter, r *http.Request, _ int) {
 		a, err := sigv.ParseAuthorization(r.Header.Get("Authorization"))
 		if err == nil {
-			err = sigv.Verify(r, a, faultSK)
+			err = sigv.Verify(r, a, testSK)
 		}
 		if err != nil {
 			http.Error(w, `{"error_code":"APIGW.0301","error_msg":"`+err.Error()+`"}`, http.StatusUnauthorized)
@@ -75,7 +75,7 @@ func TestRequestPathSignsABody(t *testing.T) {
 	releaseBody(resp.body)
 	assert.Equal(t, []string{`{"member_id":"abc"}`}, s.bodies, "the exact bytes are sent")
 	assert.Equal(t, []string{"application/json"}, s.types)
-	assert.Equal(t, []string{"/v1/" + faultProject + "/cloud-phone/images/img-1/members"}, s.paths)
+	assert.Equal(t, []string{"/v1/" + testProjectID + "/cloud-phone/images/img-1/members"}, s.paths)
 }
 
 func TestRequestPathEscapesParameters(t *testing.T) {
@@ -86,7 +86,7 @@ func TestRequestPathEscapesParameters(t *testing.T) {
 
 	require.NoError(t, err, "an escaped path signs and verifies")
 	releaseBody(resp.body)
-	assert.Equal(t, []string{"/v1/" + faultProject + "/cloud-phone/images/img:1@%C3%A9%25/members"}, s.paths)
+	assert.Equal(t, []string{"/v1/" + testProjectID + "/cloud-phone/images/img:1@%C3%A9%25/members"}, s.paths)
 }
 
 // TestRequestPathRefusesParameters: a path value that could leave its
@@ -188,10 +188,10 @@ func TestNonIdempotentRetriedWhenNeverSent(t *testing.T) {
 func TestIAMCallsGoThroughTheOnePath(t *testing.T) {
 	isolateEnv(t)
 	s := newFaultServer(t, always(func(w http.ResponseWriter, r *http.Request, _ int) {
-		_, _ = io.WriteString(w, `{"projects":[{"id":"`+faultProject+`","name":"cn-north-4"}]}`)
+		_, _ = io.WriteString(w, `{"projects":[{"id":"`+testProjectID+`","name":"cn-north-4"}]}`)
 	}), false)
 	c, err := NewClient(WithRegion("cn-north-4"), WithEndpoint(s.URL), WithIAMEndpoint(s.URL),
-		WithCredentials(Credentials{AccessKey: faultAK, SecretKey: faultSK}))
+		WithCredentials(testCreds))
 	require.NoError(t, err)
 
 	resp, err := c.do(context.Background(), call{op: opKeystoneListProjects, method: http.MethodGet, service: serviceIAM, path: "/v3/projects", idempotent: true})
@@ -202,7 +202,7 @@ func TestIAMCallsGoThroughTheOnePath(t *testing.T) {
 	require.Len(t, seen, 1)
 	assert.Equal(t, "/v3/projects", seen[0].Path)
 	assert.Empty(t, seen[0].Header.Values("X-Project-Id"))
-	assert.Contains(t, seen[0].Header.Get("Authorization"), "Access="+faultAK)
+	assert.Contains(t, seen[0].Header.Get("Authorization"), "Access="+testAK)
 }
 
 func TestCloseIdleConnections(t *testing.T) {
@@ -261,7 +261,7 @@ func TestSuccessStatusWithErrorCodeIsAPIError(t *testing.T) {
 		isolateEnv(t)
 		s := newFaultServer(t, always(status(200, `{"error_code":"IAM.0001","error_msg":"no such user"}`)), false)
 		c, err := NewClient(WithRegion("cn-north-4"), WithEndpoint(s.URL), WithIAMEndpoint(s.URL),
-			WithCredentials(Credentials{AccessKey: faultAK, SecretKey: faultSK}))
+			WithCredentials(testCreds))
 		require.NoError(t, err)
 
 		_, err = c.ListPhoneImages(context.Background())

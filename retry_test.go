@@ -78,8 +78,8 @@ func TestZeroBaseBackoffNeverWaits(t *testing.T) {
 }
 
 func TestDefaultJitterInRange(t *testing.T) {
-	c, err := NewClient(WithEndpoint("http://127.0.0.1:1"), WithProjectID(faultProject),
-		WithCredentials(Credentials{AccessKey: faultAK, SecretKey: faultSK}))
+	c, err := NewClient(WithEndpoint("http://127.0.0.1:1"), WithProjectID(testProjectID),
+		WithCredentials(testCreds))
 	require.NoError(t, err)
 	for i := range 200 {
 		d := c.backoff(i % 4)
@@ -280,7 +280,7 @@ func TestSleepCtx(t *testing.T) {
 // X-Sdk-Date and a signature that verifies for it.
 func TestFreshSignaturePerAttempt(t *testing.T) {
 	start := time.Date(2026, 3, 1, 12, 0, 0, 0, time.UTC)
-	s := newSignedServer(t, Credentials{AccessKey: faultAK, SecretKey: faultSK, SecurityToken: faultToken},
+	s := newSignedServer(t, testTempCreds,
 		handleFaults(failFirst(2, status(503, ""))), func() time.Time { return start })
 	c := newFaultClient(t, s.URL)
 	clock := start
@@ -299,7 +299,7 @@ func TestFreshSignaturePerAttempt(t *testing.T) {
 		auth, err := sigv.ParseAuthorization(r.Header.Get(sigv.HeaderAuthorization))
 		require.NoError(t, err, "request %d", i+1)
 		sigs[auth.Signature] = true
-		assert.Equal(t, faultToken, r.Header.Get(headerSecurityToken))
+		assert.Equal(t, testToken, r.Header.Get(headerSecurityToken))
 	}
 	assert.Len(t, dates, 3, "a new X-Sdk-Date per attempt")
 	assert.Len(t, sigs, 3, "a new signature per attempt")

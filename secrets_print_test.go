@@ -99,7 +99,7 @@ func copyOf(p any) any { return reflect.ValueOf(p).Elem().Interface() }
 
 func TestClientPrintsNoSecret(t *testing.T) {
 	isolateEnv(t)
-	creds := Credentials{AccessKey: fakeAK, SecretKey: fakeSK, SecurityToken: fakeToken}
+	creds := testTempCreds
 	tests := map[string][]Option{
 		"fixed credentials":         {WithCredentials(creds)},
 		"credentials as a provider": {WithCredentialsProvider(creds)},
@@ -108,17 +108,17 @@ func TestClientPrintsNoSecret(t *testing.T) {
 	for name, opts := range tests {
 		t.Run(name, func(t *testing.T) {
 			if opts == nil {
-				t.Setenv(envAccessKey, fakeAK)
-				t.Setenv(envSecretKey, fakeSK)
-				t.Setenv(envSecurityToken, fakeToken)
+				t.Setenv(envAccessKey, testAK)
+				t.Setenv(envSecretKey, testSK)
+				t.Setenv(envSecurityToken, testToken)
 			}
-			c, err := NewClient(append([]Option{WithRegion("cn-north-4"), WithProjectID(fakeProjectID)}, opts...)...)
+			c, err := NewClient(append([]Option{WithRegion("cn-north-4"), WithProjectID(testProjectID)}, opts...)...)
 			require.NoError(t, err)
 
-			assertPrintsNoSecret(t, c, fakeSK, fakeToken)
-			assertPrintsNoSecret(t, copyOf(c), fakeSK, fakeToken)
+			assertPrintsNoSecret(t, c, testSK, testToken)
+			assertPrintsNoSecret(t, copyOf(c), testSK, testToken)
 			assert.Contains(t, fmt.Sprint(c), `Region:"cn-north-4"`)
-			assert.Contains(t, fmt.Sprint(c), fakeProjectID)
+			assert.Contains(t, fmt.Sprint(c), testProjectID)
 			var b bytes.Buffer
 			slog.New(slog.NewJSONHandler(&b, nil)).Info("made", "client", c)
 			assert.Contains(t, b.String(), `"region":"cn-north-4"`, "slog shows what the client is")
@@ -137,22 +137,22 @@ func TestNilClientPrints(t *testing.T) {
 
 func TestProvidersPrintNoSecret(t *testing.T) {
 	isolateEnv(t)
-	t.Setenv(envAccessKey, fakeAK)
-	t.Setenv(envSecretKey, fakeSK)
-	t.Setenv(envSecurityToken, fakeToken)
-	profile := ProfileCredentials(writeProfile(t, "[basic]\nak = "+fakeAK+"\nsk = "+fakeSK+"\nsecurity_token = "+fakeToken+"\n"))
+	t.Setenv(envAccessKey, testAK)
+	t.Setenv(envSecretKey, testSK)
+	t.Setenv(envSecurityToken, testToken)
+	profile := ProfileCredentials(writeProfile(t, "[basic]\nak = "+testAK+"\nsk = "+testSK+"\nsecurity_token = "+testToken+"\n"))
 	tests := map[string]CredentialsProvider{
 		"EnvCredentials":                       EnvCredentials(),
 		"ProfileCredentials":                   profile,
 		"ChainCredentials":                     ChainCredentials(profile, EnvCredentials()),
-		"ChainCredentials holding Credentials": ChainCredentials(Credentials{AccessKey: fakeAK, SecretKey: fakeSK, SecurityToken: fakeToken}),
+		"ChainCredentials holding Credentials": ChainCredentials(testTempCreds),
 	}
 	for name, p := range tests {
 		t.Run(name, func(t *testing.T) {
 			creds, err := p.Retrieve(context.Background())
 			require.NoError(t, err)
-			require.Equal(t, fakeSK, creds.SecretKey, "precondition: the provider has read the secrets")
-			assertPrintsNoSecret(t, p, fakeSK, fakeToken)
+			require.Equal(t, testSK, creds.SecretKey, "precondition: the provider has read the secrets")
+			assertPrintsNoSecret(t, p, testSK, testToken)
 			// fmt cannot call the methods of a Credentials value in an
 			// unexported field (it prints such fields by reflection), so
 			// Credentials promises redaction alone and in exported fields.
@@ -169,19 +169,19 @@ func TestProvidersPrintNoSecret(t *testing.T) {
 					delete(printed, how)
 				}
 			}
-			assertNoneIn(t, printed, []string{fakeSK, fakeToken})
+			assertNoneIn(t, printed, []string{testSK, testToken})
 		})
 	}
 }
 
 func TestOptionsPrintNoSecret(t *testing.T) {
-	creds := Credentials{AccessKey: fakeAK, SecretKey: fakeSK, SecurityToken: fakeToken}
+	creds := testTempCreds
 	for name, opt := range map[string]Option{
 		"WithCredentials":         WithCredentials(creds),
 		"WithCredentialsProvider": WithCredentialsProvider(creds),
 	} {
 		t.Run(name, func(t *testing.T) {
-			assertPrintsNoSecret(t, opt, fakeSK, fakeToken)
+			assertPrintsNoSecret(t, opt, testSK, testToken)
 		})
 	}
 }
@@ -213,11 +213,11 @@ func TestErrorsPrintNoSecret(t *testing.T) {
 
 			require.Error(t, err)
 			sig := signatureOf(t, s.Requests()[0].Header)
-			assertPrintsNoSecret(t, err, faultSK, faultToken, sig)
+			assertPrintsNoSecret(t, err, testSK, testToken, sig)
 			for e := err; e != nil; e = errors.Unwrap(e) {
-				assertPrintsNoSecret(t, e, faultSK, faultToken, sig)
+				assertPrintsNoSecret(t, e, testSK, testToken, sig)
 			}
-			assert.NotContains(t, logs.String(), faultToken)
+			assert.NotContains(t, logs.String(), testToken)
 			assert.NotContains(t, logs.String(), sig)
 		})
 	}
@@ -235,11 +235,11 @@ func signatureOf(t *testing.T, h http.Header) string {
 // TestClientFormatIsStable pins the text a client prints as, so that a
 // change to it is a decision.
 func TestClientFormatIsStable(t *testing.T) {
-	c, err := NewClient(WithEndpoint("https://cph.example.invalid"), WithProjectID(fakeProjectID),
-		WithCredentials(Credentials{AccessKey: fakeAK, SecretKey: fakeSK}), WithMaxRetryAfter(time.Second))
+	c, err := NewClient(WithEndpoint("https://cph.example.invalid"), WithProjectID(testProjectID),
+		WithCredentials(testCreds), WithMaxRetryAfter(time.Second))
 	require.NoError(t, err)
-	want := `cph.Client{Region:"", Endpoint:"https://cph.example.invalid", ProjectID:"11112222333344445555666677778888", ` +
-		`Credentials:cph.Credentials{AccessKey:"FAKE****01", SecretKey:"[REDACTED]", SecurityToken:""}}`
+	want := `cph.Client{Region:"", Endpoint:"https://cph.example.invalid", ProjectID:"0a1b2c3d4e5f60718293a4b5c6d7e8f9", ` +
+		`Credentials:cph.Credentials{AccessKey:"HPUA****E1", SecretKey:"[REDACTED]", SecurityToken:""}}`
 	for _, verb := range []string{"%v", "%+v", "%#v", "%s", "%q", "%x", "%X", "%d", "%10.3s"} {
 		assert.Equal(t, want, fmt.Sprintf(verb, c), verb)
 	}

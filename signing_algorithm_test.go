@@ -30,17 +30,17 @@ func TestSigningAlgorithms(t *testing.T) {
 		"empty":         {opts: []Option{WithSigningAlgorithm("")}, wantScheme: "SDK-HMAC-SHA256 "},
 		"SHA256":        {opts: []Option{WithSigningAlgorithm(SigningHMACSHA256)}, wantScheme: "SDK-HMAC-SHA256 "},
 		"SM3":           {opts: []Option{WithSigningAlgorithm(SigningHMACSM3)}, wantScheme: "SDK-HMAC-SM3 "},
-		"SM3 and token": {opts: []Option{WithSigningAlgorithm(SigningHMACSM3), WithCredentials(Credentials{AccessKey: fakeAK, SecretKey: fakeSK, SecurityToken: fakeToken})}, wantScheme: "SDK-HMAC-SM3 "},
+		"SM3 and token": {opts: []Option{WithSigningAlgorithm(SigningHMACSM3), WithCredentials(testTempCreds)}, wantScheme: "SDK-HMAC-SM3 "},
 	}
 	for name, tc := range tests {
 		t.Run(name, func(t *testing.T) {
 			isolateEnv(t)
 			cloud := newFakeCloud(t)
-			opts := append([]Option{WithEndpoint(cloud.URL), WithProjectID(fakeProjectID), WithCredentials(fakeCreds)}, tc.opts...)
+			opts := append([]Option{WithEndpoint(cloud.URL), WithProjectID(testProjectID), WithCredentials(testCreds)}, tc.opts...)
 			c, err := NewClient(opts...)
 			require.NoError(t, err)
 			require.NoError(t, listOnce(c), "the fake verifies the signature")
-			reqs := cloud.requests(imagesPath(fakeProjectID))
+			reqs := cloud.requests(imagesPath(testProjectID))
 			require.Len(t, reqs, 1)
 			assert.True(t, strings.HasPrefix(reqs[0].Header.Get("Authorization"), tc.wantScheme), reqs[0].Header.Get("Authorization"))
 		})
@@ -50,15 +50,15 @@ func TestSigningAlgorithms(t *testing.T) {
 func TestSigningAlgorithmSM3WrongKeyRefused(t *testing.T) {
 	isolateEnv(t)
 	cloud := newFakeCloud(t)
-	c, err := NewClient(WithEndpoint(cloud.URL), WithProjectID(fakeProjectID),
-		WithCredentials(Credentials{AccessKey: fakeAK, SecretKey: "wrong"}), WithSigningAlgorithm(SigningHMACSM3))
+	c, err := NewClient(WithEndpoint(cloud.URL), WithProjectID(testProjectID),
+		WithCredentials(Credentials{AccessKey: testAK, SecretKey: "wrong"}), WithSigningAlgorithm(SigningHMACSM3))
 	require.NoError(t, err)
 	assert.True(t, IsAuthError(listOnce(c)), "the fake checks SM3 signatures too")
 }
 
 func TestWithSigningAlgorithmUnknown(t *testing.T) {
 	isolateEnv(t)
-	_, err := NewClient(WithRegion(fakeRegion), WithProjectID(fakeProjectID), WithCredentials(fakeCreds),
+	_, err := NewClient(WithRegion(testRegion), WithProjectID(testProjectID), WithCredentials(testCreds),
 		WithSigningAlgorithm("SDK-HMAC-MD5"))
 	require.Error(t, err)
 	assert.ErrorIs(t, err, ErrInvalidParameter)

@@ -87,7 +87,7 @@ func TestSignatureVerifiedByCoreSignerAtServer(t *testing.T) {
 	}{
 		"plain":                     {creds: testCreds, serverSK: testSK, wantOK: true, wantSigned: "host;x-project-id;x-sdk-date"},
 		"with query":                {creds: testCreds, serverSK: testSK, opts: []ListOption{WithImageType(ImageTypeShared)}, wantOK: true, wantSigned: "host;x-project-id;x-sdk-date"},
-		"with security token":       {creds: Credentials{AccessKey: testAK, SecretKey: testSK, SecurityToken: testToken}, serverSK: testSK, serverTok: testToken, wantOK: true, wantSigned: "host;x-project-id;x-sdk-date;x-security-token"},
+		"with security token":       {creds: testTempCreds, serverSK: testSK, serverTok: testToken, wantOK: true, wantSigned: "host;x-project-id;x-sdk-date;x-security-token"},
 		"wrong secret key":          {creds: Credentials{AccessKey: testAK, SecretKey: "not-the-key"}, serverSK: testSK, wantOK: false, wantSigned: "host;x-project-id;x-sdk-date"},
 		"token required, none sent": {creds: testCreds, serverSK: testSK, serverTok: testToken, wantOK: false, wantSigned: "host;x-project-id;x-sdk-date"},
 	}
