@@ -30,7 +30,7 @@ func TestConcurrentRetries(t *testing.T) {
 	}, false)
 	h := &recordingHandler{}
 	c := newFaultClient(t, s.URL, WithLogger(slog.New(h)))
-	c.rand = func(int64) int64 { return 0 }
+	c.setJitter(func(int64) int64 { return 0 })
 
 	const goroutines, perGoroutine = 24, 5
 	var wg sync.WaitGroup

@@ -41,3 +41,14 @@ func AssertPrintsNoSecret(t *testing.T, v any, secrets ...string) {
 	t.Helper()
 	assertPrintsNoSecret(t, v, secrets...)
 }
+
+// Test hooks into the Client for the internal tests (package cph). Each
+// must be called before the client is used.
+
+// setClock makes c read the time (signing dates, Retry-After dates, the
+// skew correction) from now.
+func (c *Client) setClock(now func() time.Time) { c.now = now }
+
+// setJitter makes c draw its backoff jitter from rand, which returns a
+// number in [0, n).
+func (c *Client) setJitter(rand func(n int64) int64) { c.rand = rand }

@@ -248,7 +248,7 @@ func TestBackoffPastDeadline(t *testing.T) {
 		t.Run(name, func(t *testing.T) {
 			s := newFaultServer(t, always(h), false)
 			c := newFaultClient(t, s.URL, WithBackoff(time.Hour, time.Hour))
-			c.rand = func(n int64) int64 { return n - 1 }
+			c.setJitter(func(n int64) int64 { return n - 1 })
 			ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
 			defer cancel()
 
@@ -278,7 +278,7 @@ func TestCancelDuringBackoff(t *testing.T) {
 	defer cancel()
 	h := &recordingHandler{onWarn: cancel} // cancels just before the client waits
 	c := newFaultClient(t, s.URL, WithBackoff(time.Hour, time.Hour), WithLogger(slog.New(h)))
-	c.rand = func(n int64) int64 { return n - 1 }
+	c.setJitter(func(n int64) int64 { return n - 1 })
 
 	_, err := c.ListPhoneImages(ctx)
 

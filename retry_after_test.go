@@ -123,7 +123,7 @@ func TestRetryAfterCountedFromAnswer(t *testing.T) {
 	at := clock.Add(30 * time.Minute).UTC().Format(http.TimeFormat)
 	s := newFaultServer(t, always(status(503, "", "Retry-After", at)), false)
 	c := newFaultClient(t, s.URL, WithMaxRetryAfter(time.Hour))
-	c.now = func() time.Time { return clock }
+	c.setClock(func() time.Time { return clock })
 	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
 	defer cancel()
 

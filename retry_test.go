@@ -26,7 +26,7 @@ import (
 func TestBackoffFullJitter(t *testing.T) {
 	c := &Client{backoffBase: 100 * time.Millisecond, backoffMax: time.Second}
 	var asked []int64
-	c.rand = func(n int64) int64 { asked = append(asked, n); return n - 1 }
+	c.setJitter(func(n int64) int64 { asked = append(asked, n); return n - 1 })
 
 	var got []time.Duration
 	for i := range 6 {
@@ -41,17 +41,17 @@ func TestBackoffFullJitter(t *testing.T) {
 		assert.Equal(t, int64(want[i]), asked[i], "retry %d: the jitter source is asked for [0, ceiling)", i)
 	}
 
-	c.rand = func(int64) int64 { return 0 }
+	c.setJitter(func(int64) int64 { return 0 })
 	assert.Equal(t, time.Duration(0), c.backoff(3), "full jitter reaches down to 0")
 
 	c.backoffBase, c.backoffMax = 0, 0
-	c.rand = func(int64) int64 { panic("not asked for an empty range") }
+	c.setJitter(func(int64) int64 { panic("not asked for an empty range") })
 	assert.Equal(t, time.Duration(0), c.backoff(2), "zero backoff waits nothing")
 
 	// A zero base with a maximum: 0·2^i is 0 for every i, also past the
 	// 62 retries at which 2^i would overflow.
 	c.backoffBase, c.backoffMax = 0, time.Hour
-	c.rand = func(n int64) int64 { return n - 1 }
+	c.setJitter(func(n int64) int64 { return n - 1 })
 	for _, i := range []int{0, 1, 61, 62, 63, 64, 100, math.MaxInt} {
 		assert.Equal(t, time.Duration(0), c.backoff(i), "retry %d", i)
 	}
@@ -284,7 +284,7 @@ func TestFreshSignaturePerAttempt(t *testing.T) {
 		handleFaults(failFirst(2, status(503, ""))), func() time.Time { return start })
 	c := newFaultClient(t, s.URL)
 	clock := start
-	c.now = func() time.Time { clock = clock.Add(time.Second); return clock }
+	c.setClock(func() time.Time { clock = clock.Add(time.Second); return clock })
 
 	_, err := c.ListPhoneImages(context.Background())
 	require.NoError(t, err)

@@ -48,7 +48,7 @@ func referenceSignature(method, path, query, host, projectID, date, sk string) s
 
 func TestSignatureKnownAnswer(t *testing.T) {
 	c := newMockedClient(t)
-	c.now = func() time.Time { return fixedTime }
+	c.setClock(func() time.Time { return fixedTime })
 	var got http.Header
 	httpmock.RegisterResponder(http.MethodGet, `=~^`+imagesURL, func(r *http.Request) (*http.Response, error) {
 		got = r.Header.Clone()
