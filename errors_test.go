@@ -13,105 +13,104 @@ import (
 	"github.com/stretchr/testify/require"
 )
 
+// apiErrorAnswers are error answers of the gateway (status, body,
+// headers) and the *APIError each must become; their messages are in
+// TestErrorMessagesGolden.
+var apiErrorAnswers = map[string]struct {
+	status int
+	body   string
+	header http.Header
+	want   APIError
+}{
+	"error_code shape": {
+		status: 400,
+		body:   `{"error_code":"CPS.0005","error_msg":"Invalid parameter: image_type","request_id":"r1"}`,
+		want:   APIError{Operation: "ListPhoneImages", StatusCode: 400, Code: "CPS.0005", Message: "Invalid parameter: image_type", RequestID: "r1"},
+	},
+	"nested error shape": {
+		status: 403,
+		body:   `{"error":{"code":"CPS.0004","message":"Forbidden: project mismatch"}}`,
+		header: http.Header{"X-Request-Id": {"hdr-2"}},
+		want:   APIError{Operation: "ListPhoneImages", StatusCode: 403, Code: "CPS.0004", Message: "Forbidden: project mismatch", RequestID: "hdr-2"},
+	},
+	"gateway signature error": {
+		status: 401,
+		body:   `{"error_code":"APIGW.0301","error_msg":"Incorrect IAM authentication information: verify aksk signature fail","request_id":"r3"}`,
+		want:   APIError{Operation: "ListPhoneImages", StatusCode: 401, Code: "APIGW.0301", Message: "Incorrect IAM authentication information: verify aksk signature fail", RequestID: "r3"},
+	},
+	"throttled": {
+		status: 429,
+		body:   `{"error_code":"APIGW.0308","error_msg":"The request is throttled.","request_id":"r4"}`,
+		want:   APIError{Operation: "ListPhoneImages", StatusCode: 429, Code: "APIGW.0308", Message: "The request is throttled.", RequestID: "r4"},
+	},
+	"body request id wins over header": {
+		status: 404,
+		body:   `{"error_code":"APIGW.0101","error_msg":"The API does not exist or has not been published in the environment","request_id":"body"}`,
+		header: http.Header{"X-Request-Id": {"hdr"}},
+		want:   APIError{Operation: "ListPhoneImages", StatusCode: 404, Code: "APIGW.0101", Message: "The API does not exist or has not been published in the environment", RequestID: "body"},
+	},
+	"html from a proxy": {
+		status: 502,
+		body: "<html>\n<head><title>502 Bad Gateway</title><style>body{color:red}</style></head>\n" +
+			"<body>\n<center><h1>502 Bad Gateway</h1></center>\n<hr><center>nginx</center>\n</body>\n</html>\n",
+		header: http.Header{"X-Request-Id": {"edge-7"}},
+		want:   APIError{Operation: "ListPhoneImages", StatusCode: 502, Message: "502 Bad Gateway 502 Bad Gateway nginx", RequestID: "edge-7"},
+	},
+	"plain text": {
+		status: 503, body: "  upstream connect error\r\n or disconnect  ",
+		want: APIError{Operation: "ListPhoneImages", StatusCode: 503, Message: "upstream connect error or disconnect"},
+	},
+	"empty body": {
+		status: 500, body: "",
+		want: APIError{Operation: "ListPhoneImages", StatusCode: 500},
+	},
+	"json without known fields": {
+		status: 400, body: `{"detail":"bad"}`,
+		want: APIError{Operation: "ListPhoneImages", StatusCode: 400, Message: `{"detail":"bad"}`},
+	},
+	"long html is cut": {
+		status: 502, body: "<p>" + strings.Repeat("x", 1000) + "</p>",
+		want: APIError{Operation: "ListPhoneImages", StatusCode: 502, Message: strings.Repeat("x", maxSnippet) + "…"},
+	},
+	"redirect is not followed": {
+		status: 302, body: "",
+		header: http.Header{"Location": {"https://elsewhere.invalid/"}},
+		want:   APIError{Operation: "ListPhoneImages", StatusCode: 302},
+	},
+}
+
 func TestListPhoneImagesAPIErrors(t *testing.T) {
-	tests := map[string]struct {
-		status    int
-		body      string
-		header    http.Header
-		want      APIError
-		wantError string
-	}{
-		"error_code shape": {
-			status:    400,
-			body:      `{"error_code":"CPS.0005","error_msg":"Invalid parameter: image_type","request_id":"r1"}`,
-			want:      APIError{Operation: "ListPhoneImages", StatusCode: 400, Code: "CPS.0005", Message: "Invalid parameter: image_type", RequestID: "r1"},
-			wantError: "cph: ListPhoneImages: 400 CPS.0005: Invalid parameter: image_type (request id r1)",
-		},
-		"nested error shape": {
-			status:    403,
-			body:      `{"error":{"code":"CPS.0004","message":"Forbidden: project mismatch"}}`,
-			header:    http.Header{"X-Request-Id": {"hdr-2"}},
-			want:      APIError{Operation: "ListPhoneImages", StatusCode: 403, Code: "CPS.0004", Message: "Forbidden: project mismatch", RequestID: "hdr-2"},
-			wantError: "cph: ListPhoneImages: 403 CPS.0004: Forbidden: project mismatch (request id hdr-2)",
-		},
-		"gateway signature error": {
-			status:    401,
-			body:      `{"error_code":"APIGW.0301","error_msg":"Incorrect IAM authentication information: verify aksk signature fail","request_id":"r3"}`,
-			want:      APIError{Operation: "ListPhoneImages", StatusCode: 401, Code: "APIGW.0301", Message: "Incorrect IAM authentication information: verify aksk signature fail", RequestID: "r3"},
-			wantError: "cph: ListPhoneImages: 401 APIGW.0301: Incorrect IAM authentication information: verify aksk signature fail (request id r3)",
-		},
-		"throttled": {
-			status:    429,
-			body:      `{"error_code":"APIGW.0308","error_msg":"The request is throttled.","request_id":"r4"}`,
-			want:      APIError{Operation: "ListPhoneImages", StatusCode: 429, Code: "APIGW.0308", Message: "The request is throttled.", RequestID: "r4"},
-			wantError: "cph: ListPhoneImages: 429 APIGW.0308: The request is throttled. (request id r4)",
-		},
-		"body request id wins over header": {
-			status:    404,
-			body:      `{"error_code":"APIGW.0101","error_msg":"The API does not exist or has not been published in the environment","request_id":"body"}`,
-			header:    http.Header{"X-Request-Id": {"hdr"}},
-			want:      APIError{Operation: "ListPhoneImages", StatusCode: 404, Code: "APIGW.0101", Message: "The API does not exist or has not been published in the environment", RequestID: "body"},
-			wantError: "cph: ListPhoneImages: 404 APIGW.0101: The API does not exist or has not been published in the environment (request id body)",
-		},
-		"html from a proxy": {
-			status: 502,
-			body: "<html>\n<head><title>502 Bad Gateway</title><style>body{color:red}</style></head>\n" +
-				"<body>\n<center><h1>502 Bad Gateway</h1></center>\n<hr><center>nginx</center>\n</body>\n</html>\n",
-			header:    http.Header{"X-Request-Id": {"edge-7"}},
-			want:      APIError{Operation: "ListPhoneImages", StatusCode: 502, Message: "502 Bad Gateway 502 Bad Gateway nginx", RequestID: "edge-7"},
-			wantError: "cph: ListPhoneImages: 502: 502 Bad Gateway 502 Bad Gateway nginx (request id edge-7)",
-		},
-		"plain text": {
-			status: 503, body: "  upstream connect error\r\n or disconnect  ",
-			want:      APIError{Operation: "ListPhoneImages", StatusCode: 503, Message: "upstream connect error or disconnect"},
-			wantError: "cph: ListPhoneImages: 503: upstream connect error or disconnect",
-		},
-		"empty body": {
-			status: 500, body: "",
-			want:      APIError{Operation: "ListPhoneImages", StatusCode: 500},
-			wantError: "cph: ListPhoneImages: 500: Internal Server Error",
-		},
-		"json without known fields": {
-			status: 400, body: `{"detail":"bad"}`,
-			want:      APIError{Operation: "ListPhoneImages", StatusCode: 400, Message: `{"detail":"bad"}`},
-			wantError: `cph: ListPhoneImages: 400: {"detail":"bad"}`,
-		},
-		"long html is cut": {
-			status: 502, body: "<p>" + strings.Repeat("x", 1000) + "</p>",
-			want:      APIError{Operation: "ListPhoneImages", StatusCode: 502, Message: strings.Repeat("x", maxSnippet) + "…"},
-			wantError: "cph: ListPhoneImages: 502: " + strings.Repeat("x", maxSnippet) + "…",
-		},
-		"redirect is not followed": {
-			status: 302, body: "",
-			header:    http.Header{"Location": {"https://elsewhere.invalid/"}},
-			want:      APIError{Operation: "ListPhoneImages", StatusCode: 302},
-			wantError: "cph: ListPhoneImages: 302: Found",
-		},
-	}
-	for name, tc := range tests {
+	for name, tc := range apiErrorAnswers {
 		t.Run(name, func(t *testing.T) {
-			// One attempt: this test is about reading an answer; retries
-			// are tested in faults_test.go.
-			c := newMockedClient(t, WithMaxAttempts(1))
-			c.hc.CheckRedirect = newHTTPClient().CheckRedirect
-			httpmock.RegisterResponder(http.MethodGet, imagesURL, func(*http.Request) (*http.Response, error) {
-				resp := httpmock.NewStringResponse(tc.status, tc.body)
-				for k, v := range tc.header {
-					resp.Header[k] = v
-				}
-				return resp, nil
-			})
-			out, err := c.ListPhoneImages(context.Background())
+			out, err := listWithAnswer(t, name)
 			assert.Nil(t, out)
 			var apiErr *APIError
 			require.ErrorAs(t, err, &apiErr)
 			want := tc.want
 			want.Attempts = 1
 			assert.Equal(t, want, *apiErr)
-			assert.Equal(t, tc.wantError, err.Error())
 			assert.Equal(t, 1, httpmock.GetTotalCallCount())
 		})
 	}
+}
+
+// listWithAnswer calls ListPhoneImages once (no retry: this is about
+// reading an answer; retries are tested in faults_test.go) on a client
+// whose every request gets the answer apiErrorAnswers[name].
+func listWithAnswer(t *testing.T, name string) (*ListPhoneImagesOutput, error) {
+	t.Helper()
+	tc, ok := apiErrorAnswers[name]
+	require.True(t, ok, "no answer %q", name)
+	c := newMockedClient(t, WithMaxAttempts(1))
+	c.hc.CheckRedirect = newHTTPClient().CheckRedirect
+	httpmock.RegisterResponder(http.MethodGet, imagesURL, func(*http.Request) (*http.Response, error) {
+		resp := httpmock.NewStringResponse(tc.status, tc.body)
+		for k, v := range tc.header {
+			resp.Header[k] = v
+		}
+		return resp, nil
+	})
+	return c.ListPhoneImages(context.Background())
 }
 
 func TestErrorPredicates(t *testing.T) {

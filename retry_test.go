@@ -305,15 +305,6 @@ func TestFreshSignaturePerAttempt(t *testing.T) {
 	assert.Len(t, sigs, 3, "a new signature per attempt")
 }
 
-// TestAPIErrorMessageKeepsItsForm: the number of attempts is in the
-// Attempts field; the documented message does not change with it.
-func TestAPIErrorMessageKeepsItsForm(t *testing.T) {
-	for _, attempts := range []int{0, 1, 3} {
-		e := &APIError{Operation: "ListPhoneImages", StatusCode: 503, Code: "CPS.0503", Message: "busy", RequestID: "r1", Attempts: attempts}
-		assert.Equal(t, "cph: ListPhoneImages: 503 CPS.0503: busy (request id r1)", e.Error())
-	}
-}
-
 // infiniteBody is a body that never ends, counting what was read of it.
 type infiniteBody struct{ read int64 }
 

@@ -1,0 +1,136 @@
+package cph
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net/http"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+// TestErrorMessagesGolden pins the exact text of the library's error
+// messages, in one table keyed by name: each entry makes an error (a value,
+// or a scenario of another test, shared with it) and gives its whole
+// message. The other tests check errors with errors.Is and errors.As, and at
+// most that the message names the operation.
+func TestErrorMessagesGolden(t *testing.T) {
+	tests := map[string]struct {
+		err  func(t *testing.T) error
+		want string
+	}{
+		"APIError from answer error_code shape":                 {answerError("error_code shape"), "cph: ListPhoneImages: 400 CPS.0005: Invalid parameter: image_type (request id r1)"},
+		"APIError from answer nested error shape":               {answerError("nested error shape"), "cph: ListPhoneImages: 403 CPS.0004: Forbidden: project mismatch (request id hdr-2)"},
+		"APIError from answer gateway signature error":          {answerError("gateway signature error"), "cph: ListPhoneImages: 401 APIGW.0301: Incorrect IAM authentication information: verify aksk signature fail (request id r3)"},
+		"APIError from answer throttled":                        {answerError("throttled"), "cph: ListPhoneImages: 429 APIGW.0308: The request is throttled. (request id r4)"},
+		"APIError from answer body request id wins over header": {answerError("body request id wins over header"), "cph: ListPhoneImages: 404 APIGW.0101: The API does not exist or has not been published in the environment (request id body)"},
+		"APIError from answer html from a proxy":                {answerError("html from a proxy"), "cph: ListPhoneImages: 502: 502 Bad Gateway 502 Bad Gateway nginx (request id edge-7)"},
+		"APIError from answer plain text":                       {answerError("plain text"), "cph: ListPhoneImages: 503: upstream connect error or disconnect"},
+		"APIError from answer empty body":                       {answerError("empty body"), "cph: ListPhoneImages: 500: Internal Server Error"},
+		"APIError from answer json without known fields":        {answerError("json without known fields"), `cph: ListPhoneImages: 400: {"detail":"bad"}`},
+		"APIError from answer long html is cut":                 {answerError("long html is cut"), "cph: ListPhoneImages: 502: " + strings.Repeat("x", maxSnippet) + "…"},
+		"APIError from answer redirect is not followed":         {answerError("redirect is not followed"), "cph: ListPhoneImages: 302: Found"},
+		"APIError, 0 attempts":                                  {apiErrorAfter(0), "cph: ListPhoneImages: 503 CPS.0503: busy (request id r1)"},
+		"APIError, 1 attempt":                                   {apiErrorAfter(1), "cph: ListPhoneImages: 503 CPS.0503: busy (request id r1)"},
+		"APIError, 3 attempts":                                  {apiErrorAfter(3), "cph: ListPhoneImages: 503 CPS.0503: busy (request id r1)"},
+		"APIError, the official SDK's example": {
+			value(&APIError{Operation: "ListPhoneImages", StatusCode: 400, Code: "CPS.0005", Message: "bad", RequestID: "r1"}),
+			"cph: ListPhoneImages: 400 CPS.0005: bad (request id r1)",
+		},
+
+		"InvalidResponseError, all parts":    {invalidResponse("all parts"), `cph: ListPhoneImages: decode body: unexpected end of JSON input (body starts "{\"phone_") (request id r1)`},
+		"InvalidResponseError, no Err":       {invalidResponse("no Err"), "cph: ListPhoneImages: " + ErrInvalidResponse.Error()},
+		"InvalidResponseError, no operation": {invalidResponse("no operation"), "cph: decode body: unexpected end of JSON input"},
+
+		"Retry-After past the deadline": {
+			err: func(t *testing.T) error {
+				ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+				defer cancel()
+				_, err := listPastRetryAfter(t, ctx)
+				return err
+			},
+			want: "cph: ListPhoneImages: 429 APIGW.0308: throttled (request id req-1); not retried: the next attempt, 1h0m0s from now, would come after the context's deadline, ",
+		},
+		"canceled during backoff": {
+			func(t *testing.T) error { _, _, err := listCanceledDuringBackoff(t); return err },
+			"cph: ListPhoneImages: context canceled while waiting to retry after 1 attempt; last error: cph: ListPhoneImages: 503: Service Unavailable (request id req-1)",
+		},
+		"unknown signing algorithm": {
+			func(t *testing.T) error {
+				isolateEnv(t)
+				_, err := NewClient(WithRegion(testRegion), WithProjectID(testProjectID), WithCredentials(testCreds),
+					WithSigningAlgorithm("SDK-HMAC-MD5"))
+				return err
+			},
+			`cph: NewClient: invalid parameter: signing algorithm "SDK-HMAC-MD5" is not "SDK-HMAC-SHA256" or "SDK-HMAC-SM3"`,
+		},
+		"project ID discovery refused by IAM": {
+			func(t *testing.T) error {
+				cloud := newFakeCloud(t)
+				cloud.set(func(f *fakeCloud) { f.iamStatus = http.StatusForbidden })
+				return listOnce(newDiscoveringClient(t, cloud))
+			},
+			"cph: ListPhoneImages: discover project ID: KeystoneListProjects: 403 IAM.0001: denied by the fake",
+		},
+		"credentials provider failing": {
+			func(t *testing.T) error {
+				isolateEnv(t)
+				cloud := newFakeCloud(t)
+				p := &stubProvider{err: fmt.Errorf("cph: vault: %w: sealed", ErrMissingCredentials)}
+				c, err := NewClient(WithEndpoint(cloud.URL), WithProjectID(testProjectID), WithCredentialsProvider(p))
+				require.NoError(t, err)
+				return listOnce(c)
+			},
+			"cph: ListPhoneImages: credentials: vault: missing credentials: sealed",
+		},
+	}
+	// These messages go on after want with what the clock says.
+	clockTail := map[string]bool{"Retry-After past the deadline": true}
+	for name, tc := range tests {
+		t.Run(name, func(t *testing.T) {
+			err := tc.err(t)
+			require.Error(t, err)
+			if clockTail[name] {
+				assert.True(t, strings.HasPrefix(err.Error(), tc.want), "%q starts with %q", err, tc.want)
+			} else {
+				assert.Equal(t, tc.want, err.Error())
+			}
+			assert.True(t, strings.HasPrefix(err.Error(), "cph: "), "starts with cph:")
+		})
+	}
+}
+
+// value makes err a golden entry's error.
+func value(err error) func(*testing.T) error { return func(*testing.T) error { return err } }
+
+// answerError is the error of ListPhoneImages given apiErrorAnswers[name]
+// (TestListPhoneImagesAPIErrors).
+func answerError(name string) func(*testing.T) error {
+	return func(t *testing.T) error {
+		_, err := listWithAnswer(t, name)
+		var apiErr *APIError
+		require.True(t, errors.As(err, &apiErr), "precondition: an *APIError")
+		return err
+	}
+}
+
+// apiErrorAfter is a 503 *APIError after that many attempts: the number of
+// attempts is in the Attempts field, and the documented message does not
+// change with it.
+func apiErrorAfter(attempts int) func(*testing.T) error {
+	return value(&APIError{Operation: "ListPhoneImages", StatusCode: 503, Code: "CPS.0503", Message: "busy", RequestID: "r1", Attempts: attempts})
+}
+
+// invalidResponse is invalidResponseErrors[name]
+// (TestInvalidResponseErrorWrapsSentinel).
+func invalidResponse(name string) func(*testing.T) error {
+	return func(t *testing.T) error {
+		e, ok := invalidResponseErrors[name]
+		require.True(t, ok, "no error %q", name)
+		return e
+	}
+}
