@@ -46,6 +46,11 @@ func TestErrorMessagesGolden(t *testing.T) {
 		"InvalidResponseError, no Err":       {invalidResponse("no Err"), "cph: ListPhoneImages: " + ErrInvalidResponse.Error()},
 		"InvalidResponseError, no operation": {invalidResponse("no operation"), "cph: decode body: unexpected end of JSON input"},
 
+		"profile file swapped while opening: removed":                  {profileSwapped("removed"), "cph: ProfileCredentials: missing credentials: the profile file <path>: " + "no such file; create it, or set " + envCredentialsFile + " to another one"},
+		"profile file swapped while opening: for another regular file": {profileSwapped("for another regular file"), "cph: ProfileCredentials: invalid credentials: <path>" + " was replaced while it was being opened; try again"},
+		"profile file swapped while opening: for a named pipe":         {profileSwapped("for a named pipe"), "cph: ProfileCredentials: invalid credentials: <path>" + " is a named pipe, not a regular file"},
+		"profile file swapped while opening: for a directory":          {profileSwapped("for a directory"), "cph: ProfileCredentials: invalid credentials: <path>" + " is a directory, not a regular file"},
+
 		"Retry-After past the deadline": {
 			err: func(t *testing.T) error {
 				ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
@@ -132,5 +137,16 @@ func invalidResponse(name string) func(*testing.T) error {
 		e, ok := invalidResponseErrors[name]
 		require.True(t, ok, "no error %q", name)
 		return e
+	}
+}
+
+// profileSwapped is the error of retrieveSwapped(name)
+// (TestProfileCredentialsSwappedWhileOpening), its file's path written
+// <path>.
+func profileSwapped(name string) func(*testing.T) error {
+	return func(t *testing.T) error {
+		path, err := retrieveSwapped(t, name)
+		require.Error(t, err)
+		return errors.New(strings.ReplaceAll(err.Error(), path, "<path>"))
 	}
 }
