@@ -95,7 +95,7 @@ func TestListPhoneImagesAPIErrors(t *testing.T) {
 }
 
 // listWithAnswer calls ListPhoneImages once (no retry: this is about
-// reading an answer; retries are tested in faults_test.go) on a client
+// reading an answer; retries are tested in crosscut_faults_test.go) on a client
 // whose every request gets the answer apiErrorAnswers[name].
 func listWithAnswer(t *testing.T, name string) (*ListPhoneImagesOutput, error) {
 	t.Helper()

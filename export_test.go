@@ -36,7 +36,7 @@ func WrapMetadataTransport(p CredentialsProvider, wrap func(http.RoundTripper) h
 func MetadataWaiting(p CredentialsProvider) int { return metadataOf(p).cache().group.waiting() }
 
 // AssertPrintsNoSecret checks that v prints none of secrets, however it is
-// printed (secrets_print_test.go).
+// printed (crosscut_secrets_print_test.go).
 func AssertPrintsNoSecret(t *testing.T, v any, secrets ...string) {
 	t.Helper()
 	assertPrintsNoSecret(t, v, secrets...)

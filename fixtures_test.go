@@ -14,11 +14,17 @@ import (
 // distinctive and at least 16 bytes long (the library redacts only secrets
 // that long), so that a test can check that no message ever carries it.
 //
-// File naming rule: the tests of <source>.go are in <source>_test.go (or
-// <source>_<aspect>_test.go); tests that cross several sources (the fault
-// matrix, concurrency, end-to-end runs against a fake gateway) are in
-// crosscut_<subject>_test.go; shared helpers are in <subject>_helpers_test.go,
-// shared values here, and test hooks into the client in export_test.go.
+// File naming rule: the tests of <source>.go are in <source>_test.go, or
+// <source>_<aspect>_test.go when there are several (fuzz tests:
+// <source>_fuzz_test.go); tests that cross several sources (the fault
+// matrix, concurrency, hostile answers, secrets in every printed value,
+// end-to-end runs through cphtest, the comparison with the official SDK)
+// are in crosscut_<subject>_test.go; benchmarks in bench_*_test.go,
+// examples in example_*_test.go (or <source>_example_test.go); shared
+// helpers in helpers_test.go and <subject>_helpers_test.go, shared values
+// here, test hooks into the client in export_test.go, and the test binary's
+// set-up and build-tag shims in main_test.go, race_*_test.go and
+// mkfifo_*_test.go.
 
 // The test identity, project and region. The endpoint's host is under
 // .invalid, so nothing could ever reach a real host even if a mock were
