@@ -17,6 +17,8 @@ import (
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+
+	"github.com/cph-go/cph/internal/fakegw"
 )
 
 // Hostile answers: servers and proxies that echo the request's secrets,
@@ -120,16 +122,24 @@ func TestInvalidSuccessBodyQuoteRedactedAfterTags(t *testing.T) {
 	}
 }
 
+// discoverFrom calls ListPhoneImages on a client that must discover its
+// project ID from a fake gateway whose every answer h makes, and returns
+// the gateway and the error.
+func discoverFrom(t *testing.T, h faultHandler) (*fakegw.Server, error) {
+	t.Helper()
+	s := newFaultServer(t, always(h), false)
+	c, err := NewClient(WithRegion(testRegion), WithEndpoint(s.URL), WithIAMEndpoint(s.URL),
+		WithCredentials(testTempCreds))
+	require.NoError(t, err)
+	_, err = c.ListPhoneImages(context.Background())
+	return s, err
+}
+
 // TestDiscoveryInvalidBodyQuoteRedacted: the same for IAM's answer to
 // project-ID discovery.
 func TestDiscoveryInvalidBodyQuoteRedacted(t *testing.T) {
 	isolateEnv(t)
-	s := newFaultServer(t, always(echoSecrets(200, 5)), false)
-	c, err := NewClient(WithRegion("cn-north-4"), WithEndpoint(s.URL), WithIAMEndpoint(s.URL),
-		WithCredentials(testTempCreds))
-	require.NoError(t, err)
-
-	_, err = c.ListPhoneImages(context.Background())
+	s, err := discoverFrom(t, echoSecrets(200, 5))
 
 	require.ErrorIs(t, err, ErrInvalidResponse)
 	var ire *InvalidResponseError
@@ -145,14 +155,9 @@ func TestDiscoveryInvalidBodyQuoteRedacted(t *testing.T) {
 // names them after the request's secrets gets them redacted.
 func TestDiscoveryErrorNamesNoSecret(t *testing.T) {
 	isolateEnv(t)
-	s := newFaultServer(t, always(func(w http.ResponseWriter, r *http.Request, _ int) {
+	s, err := discoverFrom(t, func(w http.ResponseWriter, r *http.Request, _ int) {
 		fmt.Fprintf(w, `{"projects":[{"id":"p1","name":%q},{"id":"p2","name":%q}]}`, "t "+r.Header.Get("X-Security-Token"), signatureOf(t, r.Header))
-	}), false)
-	c, err := NewClient(WithRegion("cn-north-4"), WithEndpoint(s.URL), WithIAMEndpoint(s.URL),
-		WithCredentials(testTempCreds))
-	require.NoError(t, err)
-
-	_, err = c.ListPhoneImages(context.Background())
+	})
 
 	require.ErrorIs(t, err, ErrMissingProjectID)
 	assert.Contains(t, err.Error(), "only \"t "+redacted+"\", \""+redacted+"\"", "the names are quoted, redacted")
@@ -165,14 +170,9 @@ func TestDiscoveryErrorNamesNoSecret(t *testing.T) {
 func TestDiscoveryCutNameHidesSecret(t *testing.T) {
 	isolateEnv(t)
 	for _, pad := range []int{20, 40, 50, 60} {
-		s := newFaultServer(t, always(func(w http.ResponseWriter, r *http.Request, _ int) {
+		s, err := discoverFrom(t, func(w http.ResponseWriter, r *http.Request, _ int) {
 			fmt.Fprintf(w, `{"projects":[{"id":"p1","name":%q}]}`, strings.Repeat("x", pad)+" "+r.Header.Get("X-Security-Token"))
-		}), false)
-		c, err := NewClient(WithRegion("cn-north-4"), WithEndpoint(s.URL), WithIAMEndpoint(s.URL),
-			WithCredentials(testTempCreds))
-		require.NoError(t, err)
-
-		_, err = c.ListPhoneImages(context.Background())
+		})
 
 		require.ErrorIs(t, err, ErrMissingProjectID)
 		assertNoSecretPart(t, err.Error(), signatureOf(t, s.Requests()[0].Header))
