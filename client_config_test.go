@@ -52,15 +52,7 @@ func TestNewClientConfigErrors(t *testing.T) {
 	}
 	for name, tc := range tests {
 		t.Run(name, func(t *testing.T) {
-			c, err := NewClient(tc.opts...)
-			assert.Nil(t, c)
-			require.Error(t, err)
-			for _, want := range tc.want {
-				assert.ErrorIs(t, err, want)
-			}
-			for _, line := range strings.Split(err.Error(), "\n") {
-				assert.True(t, strings.HasPrefix(line, "cph: NewClient: "), line)
-			}
+			err := newClientRefused(t, tc.opts, tc.want)
 			assert.NotContains(t, err.Error(), testSK)
 			assert.NotContains(t, err.Error(), "pass@", "user information must not be echoed")
 		})
@@ -106,22 +98,30 @@ func TestNewClientReportsEveryProblem(t *testing.T) {
 	}
 	for name, tc := range tests {
 		t.Run(name, func(t *testing.T) {
-			c, err := NewClient(tc.opts...)
-			assert.Nil(t, c)
-			require.Error(t, err)
-			for _, want := range tc.want {
-				assert.ErrorIs(t, err, want)
-			}
+			err := newClientRefused(t, tc.opts, tc.want)
+			assert.Len(t, strings.Split(err.Error(), "\n"), tc.lines, err.Error())
 			for _, notWant := range tc.notWant {
 				assert.NotErrorIs(t, err, notWant)
 			}
-			lines := strings.Split(err.Error(), "\n")
-			assert.Len(t, lines, tc.lines, err.Error())
-			for _, line := range lines {
-				assert.True(t, strings.HasPrefix(line, "cph: NewClient: "), line)
-			}
 		})
 	}
+}
+
+// newClientRefused checks that NewClient refuses opts with an error that
+// is each of want and whose every line names the operation, and returns
+// the error.
+func newClientRefused(t *testing.T, opts []Option, want []error) error {
+	t.Helper()
+	c, err := NewClient(opts...)
+	assert.Nil(t, c)
+	require.Error(t, err)
+	for _, w := range want {
+		assert.ErrorIs(t, err, w)
+	}
+	for _, line := range strings.Split(err.Error(), "\n") {
+		assert.True(t, strings.HasPrefix(line, "cph: NewClient: "), line)
+	}
+	return err
 }
 
 func TestNewClientEndpoint(t *testing.T) {
