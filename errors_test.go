@@ -102,7 +102,6 @@ func listWithAnswer(t *testing.T, name string) (*ListPhoneImagesOutput, error) {
 	tc, ok := apiErrorAnswers[name]
 	require.True(t, ok, "no answer %q", name)
 	c := newMockedClient(t, WithMaxAttempts(1))
-	c.hc.CheckRedirect = newHTTPClient().CheckRedirect
 	httpmock.RegisterResponder(http.MethodGet, imagesURL, func(*http.Request) (*http.Response, error) {
 		resp := httpmock.NewStringResponse(tc.status, tc.body)
 		for k, v := range tc.header {
