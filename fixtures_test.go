@@ -5,6 +5,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 )
 
@@ -80,4 +81,17 @@ var documentedImages = []PhoneImage{
 	{ID: "20032420200401a60b0003a99684b8ea", Name: "AOSP", OSType: "aosp", OSName: "AOSP7.1.1", Visibility: VisibilityPublic, Label: LabelCloudGame},
 	{ID: "20032120200330a20b000eae5b8c01e6", Name: "AOSP", OSType: "aosp", OSName: "AOSP7.1.1", Visibility: VisibilityPublic, Label: LabelCloudPhone},
 	{ID: "be4d231e44d2a4ccf612660a473fe1e3", Name: "AOSP", OSType: "aosp", OSName: "AOSP7.0.0", Visibility: VisibilityPublic, Label: LabelQemuPhone},
+}
+
+// TestFixtureSecretsAreRedactable keeps the fixtures' secrets fit for the
+// tests that check no message carries them: long enough for the library
+// to redact them, and each distinct from the others.
+func TestFixtureSecretsAreRedactable(t *testing.T) {
+	secrets := []string{testSK, testToken, otherCreds.SecretKey, otherTempCreds.SecretKey}
+	seen := map[string]bool{}
+	for _, s := range secrets {
+		assert.GreaterOrEqual(t, len(s), minRedactLen, "%q is too short to be redacted", s)
+		assert.False(t, seen[s], "%q is used twice", s)
+		seen[s] = true
+	}
 }
