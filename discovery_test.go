@@ -331,14 +331,35 @@ func TestIAMEndpointErrors(t *testing.T) {
 		assert.NoError(t, err)
 	})
 	t.Run("provider's profile checked at the first call", func(t *testing.T) {
-		isolateEnv(t)
-		path := writeProfile(t, "[basic]\nak = "+testAK+"\nsk = "+testSK+"\niam_endpoint = ftp://nowhere\n")
-		c, err := NewClient(WithRegion(testRegion), WithCredentialsProvider(ProfileCredentials(path)))
-		require.NoError(t, err)
-		err = listOnce(c)
+		path, err := discoverWithProfileIAMEndpoint(t, "ftp://nowhere")
 		assert.ErrorIs(t, err, ErrInvalidEndpoint)
-		assert.Contains(t, err.Error(), "cph: ListPhoneImages: discover project ID: IAM endpoint from iam_endpoint in "+path)
+		assert.Contains(t, err.Error(), path, "names the file")
 	})
+}
+
+// discoverWithProfileIAMEndpoint calls ListPhoneImages on a client that
+// must discover its project ID and whose provider's profile file names
+// endpoint as iam_endpoint; it returns the file's path and the error.
+func discoverWithProfileIAMEndpoint(t *testing.T, endpoint string) (string, error) {
+	t.Helper()
+	isolateEnv(t)
+	path := writeProfile(t, "[basic]\nak = "+testAK+"\nsk = "+testSK+"\niam_endpoint = "+endpoint+"\n")
+	c, err := NewClient(WithRegion(testRegion), WithCredentialsProvider(ProfileCredentials(path)))
+	require.NoError(t, err)
+	return path, listOnce(c)
+}
+
+// discoverWithEmptyEnvironment calls ListPhoneImages on a client that
+// must discover its project ID with EnvCredentials, in an environment
+// without keys; it returns the fake cloud and the error.
+func discoverWithEmptyEnvironment(t *testing.T) (*fakeCloud, error) {
+	t.Helper()
+	isolateEnv(t)
+	cloud := newFakeCloud(t)
+	c, err := NewClient(WithRegion(testRegion), WithEndpoint(cloud.URL), WithIAMEndpoint(cloud.URL),
+		WithCredentialsProvider(EnvCredentials()))
+	require.NoError(t, err)
+	return cloud, listOnce(c)
 }
 
 func TestProjectIDSources(t *testing.T) {
@@ -381,14 +402,8 @@ func TestProjectIDSources(t *testing.T) {
 		assert.Empty(t, cloud.requests(imagesPath("a/b")))
 	})
 	t.Run("provider failing during discovery", func(t *testing.T) {
-		isolateEnv(t)
-		cloud := newFakeCloud(t)
-		c, err := NewClient(WithRegion(testRegion), WithEndpoint(cloud.URL), WithIAMEndpoint(cloud.URL),
-			WithCredentialsProvider(EnvCredentials()))
-		require.NoError(t, err)
-		err = listOnce(c)
+		cloud, err := discoverWithEmptyEnvironment(t)
 		assert.ErrorIs(t, err, ErrMissingCredentials)
-		assert.Contains(t, err.Error(), "cph: ListPhoneImages: credentials: EnvCredentials: missing credentials: ")
 		assert.Empty(t, cloud.requests("/v3/projects"))
 	})
 	t.Run("provider's keys sign the IAM request", func(t *testing.T) {

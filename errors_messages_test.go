@@ -51,6 +51,22 @@ func TestErrorMessagesGolden(t *testing.T) {
 		"profile file swapped while opening: for a named pipe":         {profileSwapped("for a named pipe"), "cph: ProfileCredentials: invalid credentials: <path>" + " is a named pipe, not a regular file"},
 		"profile file swapped while opening: for a directory":          {profileSwapped("for a directory"), "cph: ProfileCredentials: invalid credentials: <path>" + " is a directory, not a regular file"},
 
+		"connection refused, retried": {
+			func(t *testing.T) error { _, err := listFromClosedPort(t); return err },
+			"cph: ListPhoneImages: after 3 attempts: Get \"http://127.0.0.1:",
+		},
+		"IAM endpoint of a profile invalid": {
+			func(t *testing.T) error {
+				path, err := discoverWithProfileIAMEndpoint(t, "ftp://nowhere")
+				require.Error(t, err)
+				return errors.New(strings.ReplaceAll(err.Error(), path, "<path>"))
+			},
+			`cph: ListPhoneImages: discover project ID: IAM endpoint from iam_endpoint in <path>: invalid endpoint: "ftp://nowhere" is not an absolute http(s) URL`,
+		},
+		"credentials provider failing during discovery": {
+			func(t *testing.T) error { _, err := discoverWithEmptyEnvironment(t); return err },
+			"cph: ListPhoneImages: credentials: EnvCredentials: missing credentials: the environment: HUAWEICLOUD_SDK_AK and HUAWEICLOUD_SDK_SK are not set",
+		},
 		"Retry-After past the deadline": {
 			err: func(t *testing.T) error {
 				ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
@@ -93,13 +109,14 @@ func TestErrorMessagesGolden(t *testing.T) {
 			"cph: ListPhoneImages: credentials: vault: missing credentials: sealed",
 		},
 	}
-	// These messages go on after want with what the clock says.
-	clockTail := map[string]bool{"Retry-After past the deadline": true}
+	// These messages go on after want with what the clock or the machine
+	// says (how far the deadline is, a port, the system's words).
+	goesOn := map[string]bool{"Retry-After past the deadline": true, "connection refused, retried": true}
 	for name, tc := range tests {
 		t.Run(name, func(t *testing.T) {
 			err := tc.err(t)
 			require.Error(t, err)
-			if clockTail[name] {
+			if goesOn[name] {
 				assert.True(t, strings.HasPrefix(err.Error(), tc.want), "%q starts with %q", err, tc.want)
 			} else {
 				assert.Equal(t, tc.want, err.Error())
