@@ -1,0 +1,127 @@
+package cph
+
+import (
+	"context"
+	"errors"
+	"net/http"
+	"strings"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+// answerOf returns a 2xx response with body, as attempt makes it (in a
+// pooled buffer, which decodeJSON gives back).
+func answerOf(body string, header http.Header) *response {
+	buf := append(getBuf(int64(len(body))), body...)
+	if header == nil {
+		header = http.Header{}
+	}
+	return &response{status: http.StatusOK, header: header, body: buf, attempts: 1,
+		secrets: [3]string{"", testToken, testSK}}
+}
+
+type testDoc struct {
+	Items []string `json:"items"`
+}
+
+func TestDecodeJSON(t *testing.T) {
+	tests := map[string]struct {
+		body      string
+		header    http.Header
+		valid     func(*testDoc) error
+		want      *testDoc
+		wantID    string
+		wantAPI   string // the *APIError's code
+		wantValid bool   // an *InvalidResponseError
+	}{
+		"a document":                    {body: `{"items":["a"],"request_id":"r1"}`, want: &testDoc{Items: []string{"a"}}, wantID: "r1"},
+		"request ID from the header":    {body: `{"items":[]}`, header: http.Header{"X-Request-Id": {"h1"}}, want: &testDoc{Items: []string{}}, wantID: "h1"},
+		"an error document":             {body: `{"error_code":"CPS.0005","error_msg":"bad"}`, wantAPI: "CPS.0005"},
+		"a nested error document":       {body: `{"error":{"code":"APIGW.0306","message":"denied"}}`, wantAPI: "APIGW.0306"},
+		"not JSON":                      {body: `<html>`, wantValid: true},
+		"the wrong type":                {body: `{"items":5}`, wantValid: true},
+		"refused by valid":              {body: `{}`, valid: func(d *testDoc) error { return errors.New("no items") }, wantValid: true},
+		"a secret echoed in an error":   {body: `{"error_code":"X.1","error_msg":"token ` + testToken + `"}`, wantAPI: "X.1"},
+		"a secret echoed in a bad body": {body: `{"items":"` + testSK + `"}`, wantValid: true},
+	}
+	for name, tc := range tests {
+		t.Run(name, func(t *testing.T) {
+			got, id, err := decodeJSON("TestOp", answerOf(tc.body, tc.header), tc.valid)
+
+			switch {
+			case tc.wantAPI != "":
+				var apiErr *APIError
+				require.ErrorAs(t, err, &apiErr)
+				assert.Equal(t, tc.wantAPI, apiErr.Code)
+				assert.Equal(t, http.StatusOK, apiErr.StatusCode)
+				assert.Equal(t, "TestOp", apiErr.Operation)
+			case tc.wantValid:
+				var ire *InvalidResponseError
+				require.ErrorAs(t, err, &ire)
+				assert.ErrorIs(t, err, ErrInvalidResponse)
+				assert.True(t, strings.HasPrefix(err.Error(), "cph: TestOp: "), err.Error())
+			default:
+				require.NoError(t, err)
+				assert.Equal(t, tc.want, got)
+				assert.Equal(t, tc.wantID, id)
+				return
+			}
+			assert.NotContains(t, err.Error(), testToken)
+			assert.NotContains(t, err.Error(), testSK)
+		})
+	}
+}
+
+// TestSuccessStatusWithErrorCodeIsAPIError: a 2xx answer whose body is an
+// error document (non-empty error_code, in either shape) is the *APIError
+// it says, for ListPhoneImages and for IAM's answer alike; an empty
+// error_code is no error.
+func TestSuccessStatusWithErrorCodeIsAPIError(t *testing.T) {
+	tests := map[string]struct {
+		body     string
+		wantCode string
+	}{
+		"flat shape":            {body: `{"error_code":"CPS.0005","error_msg":"bad request","request_id":"r-err"}`, wantCode: "CPS.0005"},
+		"nested shape":          {body: `{"error":{"code":"APIGW.0306","message":"denied","request_id":"r-err"}}`, wantCode: "APIGW.0306"},
+		"empty code is success": {body: `{"error_code":"","phone_images":[],"request_id":"r-ok"}`},
+	}
+	for name, tc := range tests {
+		t.Run(name, func(t *testing.T) {
+			s := newFaultServer(t, always(status(200, tc.body)), false)
+			c := newFaultClient(t, s.URL)
+
+			out, err := c.ListPhoneImages(context.Background())
+
+			if tc.wantCode == "" {
+				require.NoError(t, err)
+				assert.Equal(t, "r-ok", out.RequestID)
+				return
+			}
+			var apiErr *APIError
+			require.ErrorAs(t, err, &apiErr)
+			assert.Equal(t, 200, apiErr.StatusCode)
+			assert.Equal(t, tc.wantCode, apiErr.Code)
+			assert.Equal(t, "r-err", apiErr.RequestID)
+			assert.Equal(t, 1, apiErr.Attempts)
+			assert.Equal(t, 1, int(s.Served()), "not retried")
+			assert.True(t, strings.HasPrefix(err.Error(), "cph: ListPhoneImages: 200 "+tc.wantCode), err.Error())
+		})
+	}
+
+	t.Run("IAM", func(t *testing.T) {
+		isolateEnv(t)
+		s := newFaultServer(t, always(status(200, `{"error_code":"IAM.0001","error_msg":"no such user"}`)), false)
+		c, err := NewClient(WithRegion("cn-north-4"), WithEndpoint(s.URL), WithIAMEndpoint(s.URL),
+			WithCredentials(testCreds))
+		require.NoError(t, err)
+
+		_, err = c.ListPhoneImages(context.Background())
+
+		var apiErr *APIError
+		require.ErrorAs(t, err, &apiErr)
+		assert.Equal(t, "IAM.0001", apiErr.Code)
+		assert.Equal(t, opKeystoneListProjects, apiErr.Operation)
+	})
+}
