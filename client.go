@@ -1,19 +1,3 @@
-// Package cph is a client for the Huawei Cloud Cloud Phone Host (CPH) API.
-//
-// It lists the cloud phone images a project can use
-// (GET /v1/{project_id}/cloud-phone/phone-images), signing every request
-// with the account's AK/SK (SDK-HMAC-SHA256, computed by the official core
-// signer). Calls take a context.Context, models are plain values, and
-// failures are typed: *APIError for answers of the service, sentinel errors
-// for configuration, reachable with errors.As and errors.Is.
-//
-//	client, err := cph.NewClient(
-//		cph.WithRegion("cn-north-4"),
-//		cph.WithProjectID(projectID),
-//		cph.WithCredentials(cph.Credentials{AccessKey: ak, SecretKey: sk}),
-//	)
-//	if err != nil { ... }
-//	out, err := client.ListPhoneImages(ctx, cph.WithImageType(cph.ImageTypePublic))
 package cph
 
 import (
