@@ -25,7 +25,7 @@ import (
 // opens new ones.
 //
 // The goroutine counts are b.SetParallelism multiples of GOMAXPROCS: with
-// GOMAXPROCS 2, parallelism 1, 4 and 32. The README's Performance section
+// GOMAXPROCS 2, parallelism 1, 4 and 32. benchmarks/README.md
 // shows a run and how to reproduce it.
 func BenchmarkListPhoneImagesParallel(b *testing.B) {
 	replay := newReplayServer(b)

@@ -32,7 +32,7 @@ import (
 //	client=transfer  the floor's GET with the body copied to io.Discard
 //	                 (10,000 images only; on the floor's connection)
 //
-// The README's Performance section shows a run and how to reproduce it:
+// benchmarks/README.md shows a run and how to reproduce it:
 //
 //	go test -run '^$' -bench 'ListPhoneImages|Sign' -count 6 . | tee bench.txt
 //	go run golang.org/x/perf/cmd/benchstat@v0.0.0-20260908200009-22c9c6c9d4da -filter '.name:ListPhoneImages' -col /client bench.txt
@@ -222,7 +222,7 @@ func BenchmarkListPhoneImages(b *testing.B) {
 //	part=transfer  the bare GET, body copied to io.Discard, on a fresh
 //	               connection only ever read this way: the kernel keeps its
 //	               receive buffer smaller than the body, so this floor is
-//	               slower than client=transfer's (see the README)
+//	               slower than client=transfer's (see benchmarks/README.md)
 func BenchmarkBreakdown(b *testing.B) {
 	srv := newReplayServer(b)
 	body := benchdata.Large()

@@ -57,7 +57,7 @@ func TestSharedClientKeepsItsConnections(t *testing.T) {
 }
 
 // TestLibraryTransportLimits pins the figures newHTTPClient's doc comment
-// and the README give (TestLibraryHTTPClient checks the rest of its
+// and the package documentation (doc.go, Transport) give (TestLibraryHTTPClient checks the rest of its
 // hardening: TLS, verification, redirects).
 func TestLibraryTransportLimits(t *testing.T) {
 	c, err := NewClient(reliabilityBase("https://cph.cn-north-4.myhuaweicloud.com")...)
