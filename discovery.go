@@ -8,6 +8,7 @@ import (
 	"strings"
 	"sync/atomic"
 
+	"github.com/cph-go/cph/internal/flight"
 	"github.com/cph-go/cph/internal/wire"
 )
 
@@ -94,7 +95,7 @@ func (ic *iamConfig) parse(raw, from string, bareHost bool) (*url.URL, error) {
 // first calls share one IAM request.
 type discovery struct {
 	id    atomic.Pointer[string]
-	group flightGroup[string]
+	group flight.Group[string]
 }
 
 // projectID returns the discovered project ID, or "".
@@ -114,7 +115,7 @@ func (c *Client) resolveProjectID(ctx context.Context) (string, error) {
 	if id := c.auth().disc.projectID(); id != "" {
 		return id, nil
 	}
-	return c.auth().disc.group.do(ctx, c.discoverProjectID)
+	return c.auth().disc.group.Do(ctx, c.discoverProjectID)
 }
 
 // discoverProjectID finds the project ID once: from the provider's source
