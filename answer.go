@@ -5,6 +5,7 @@ import (
 	"net/http"
 	"time"
 
+	"github.com/cph-go/cph/internal/redact"
 	"github.com/cph-go/cph/internal/wire"
 )
 
@@ -62,9 +63,9 @@ func (r *response) errorInBody(op string) *APIError {
 func newAnswerError(op string, status int, header http.Header, body []byte, received time.Time, n int, secrets []string) *APIError {
 	// Redact before parsing too: the parser cuts long fields, and a cut
 	// secret would no longer match.
-	e := newAPIError(op, status, nil, []byte(redact(string(body), secrets)))
-	e.Code = redactCut(e.Code, secrets)
-	e.Message = redactCut(e.Message, secrets)
+	e := newAPIError(op, status, nil, []byte(redact.String(string(body), secrets)))
+	e.Code = redact.Cut(e.Code, secrets)
+	e.Message = redact.Cut(e.Message, secrets)
 	if e.RequestID == "" {
 		e.RequestID = header.Get("X-Request-Id")
 	}

@@ -9,6 +9,7 @@ import (
 	"sync/atomic"
 
 	"github.com/cph-go/cph/internal/flight"
+	"github.com/cph-go/cph/internal/redact"
 	"github.com/cph-go/cph/internal/wire"
 )
 
@@ -179,11 +180,11 @@ func (c *Client) discoverProjectID(ctx context.Context) (string, error) {
 	// pickProject's errors quote project names cut short, where a cut
 	// secret would no longer match: redact the names first.
 	for i := range *b.Projects {
-		(*b.Projects)[i].Name = redact((*b.Projects)[i].Name, resp.secrets[:])
+		(*b.Projects)[i].Name = redact.String((*b.Projects)[i].Name, resp.secrets[:])
 	}
 	id, err := pickProject(b, c.region)
 	if err != nil {
-		return "", fmt.Errorf("discover project ID: %w", redactError(err, resp.secrets[:]))
+		return "", fmt.Errorf("discover project ID: %w", redact.Error(err, resp.secrets[:]))
 	}
 	c.auth().disc.id.Store(&id)
 	return id, nil

@@ -10,6 +10,8 @@ import (
 	"net/url"
 	"strings"
 	"time"
+
+	"github.com/cph-go/cph/internal/redact"
 )
 
 // The request path, one straight line for every operation: an operation
@@ -188,7 +190,7 @@ func (r *response) invalid(op string, err error) error {
 		RequestID:  r.requestID(fromBody),
 		BodyStart:  bodyStart(r.body, r.secrets[:]),
 		Attempts:   r.attempts,
-		Err:        redactError(err, r.secrets[:]),
+		Err:        redact.Error(err, r.secrets[:]),
 	}
 }
 
@@ -284,7 +286,7 @@ func (c *Client) attempt(ctx context.Context, cl call, u *url.URL, projectID str
 	start := time.Now()
 	resp, err := c.hc.Do(req)
 	if err != nil {
-		err = redactError(err, secrets[:])
+		err = redact.Error(err, secrets[:])
 		c.logAttempt(ctx, cl.op, req, n, nil, time.Since(start), err, secrets[:])
 		return result{err: err, sent: true, reached: mayHaveReached(err)}
 	}
@@ -293,7 +295,7 @@ func (c *Client) attempt(ctx context.Context, cl call, u *url.URL, projectID str
 	body, err := c.readBody(ctx, resp)
 	switch {
 	case err != nil:
-		r.err = redactError(fmt.Errorf("read response: %w", err), secrets[:])
+		r.err = redact.Error(fmt.Errorf("read response: %w", err), secrets[:])
 	case resp.StatusCode < 200 || resp.StatusCode > 299:
 		r.err = newAnswerError(cl.op, resp.StatusCode, resp.Header, body, r.received, n, secrets[:])
 		releaseBody(body)
