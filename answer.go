@@ -5,6 +5,7 @@ import (
 	"net/http"
 	"time"
 
+	"github.com/cph-go/cph/internal/bufpool"
 	"github.com/cph-go/cph/internal/redact"
 	"github.com/cph-go/cph/internal/wire"
 )
@@ -22,7 +23,7 @@ import (
 // (valid's error should wrap ErrInvalidResponse). The request ID is the
 // body's request_id, else the X-Request-Id header.
 func decodeJSON[T any](op string, resp *response, valid func(*T) error) (*T, string, error) {
-	defer releaseBody(resp.body)
+	defer bufpool.Release(resp.body)
 	if e := resp.errorInBody(op); e != nil {
 		return nil, "", e
 	}

@@ -74,7 +74,7 @@ func TestInvalidSuccessBodyQuoteRedacted(t *testing.T) {
 
 // TestInvalidSuccessBodyQuoteHidesASecretsFirstBytes: a secret that
 // starts in the last bytes the quote shows is redacted whole before the
-// quote is cut, so that not even its first byte shows (redactCut alone
+// quote is cut, so that not even its first byte shows (redact.Cut alone
 // leaves a start of under 4 bytes).
 func TestInvalidSuccessBodyQuoteHidesASecretsFirstBytes(t *testing.T) {
 	prefix := len("X-Security-Token: ")

@@ -11,6 +11,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/cph-go/cph/internal/bufpool"
 	"github.com/cph-go/cph/internal/redact"
 )
 
@@ -155,7 +156,7 @@ func checkPathParam(p param) error {
 }
 
 // response is a 2xx answer, its body read whole into a pooled buffer that
-// the caller gives back with releaseBody once decoded.
+// the caller gives back with bufpool.Release once decoded.
 type response struct {
 	status   int
 	header   http.Header
@@ -298,7 +299,7 @@ func (c *Client) attempt(ctx context.Context, cl call, u *url.URL, projectID str
 		r.err = redact.Error(fmt.Errorf("read response: %w", err), secrets[:])
 	case resp.StatusCode < 200 || resp.StatusCode > 299:
 		r.err = newAnswerError(cl.op, resp.StatusCode, resp.Header, body, r.received, n, secrets[:])
-		releaseBody(body)
+		bufpool.Release(body)
 	default:
 		r.resp = &response{status: resp.StatusCode, header: resp.Header, body: body, attempts: n, secrets: secrets}
 	}
@@ -359,7 +360,7 @@ func (c *Client) readBody(ctx context.Context, resp *http.Response) ([]byte, err
 	}
 	body, err := readCapped(resp, limit)
 	if err != nil && (ok || ctx.Err() != nil) {
-		releaseBody(body)
+		bufpool.Release(body)
 		return nil, err
 	}
 	return body, nil
@@ -373,8 +374,8 @@ const maxDrain = 4 << 10
 // drainAndClose reads what is left of body, up to maxDrain bytes, and
 // closes it.
 func drainAndClose(body io.ReadCloser) {
-	buf := getBuf(maxDrain)
+	buf := bufpool.Get(maxDrain)
 	_, _ = io.ReadFull(body, buf[:maxDrain])
-	releaseBody(buf)
+	bufpool.Release(buf)
 	_ = body.Close()
 }
