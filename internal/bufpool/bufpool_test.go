@@ -36,6 +36,8 @@ func TestReadCapped(t *testing.T) {
 		"over the limit":             {body: body(4097), contentLength: 4097, limit: 4096, wantLen: 4096, wantErr: ErrLimit},
 		"over the limit, unknown":    {body: body(100_000), contentLength: -1, limit: 4096, wantLen: 4096, wantErr: ErrLimit},
 		"far over a small limit":     {body: body(100_000), contentLength: 100_000, limit: 10, wantLen: 10, wantErr: ErrLimit},
+		"negative limit: 0":          {body: body(10), contentLength: 10, limit: -1, wantLen: 0, wantErr: ErrLimit},
+		"empty, negative limit":      {body: nil, contentLength: 0, limit: -1, wantLen: 0},
 		"larger than the pools":      {body: body(17 << 20), contentLength: 17 << 20, limit: 32 << 20, wantLen: 17 << 20},
 	}
 	for name, tc := range tests {
