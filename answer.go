@@ -5,6 +5,8 @@ import (
 	"net/http"
 	"time"
 
+	"github.com/cph-go/cph/internal/bufpool"
+	"github.com/cph-go/cph/internal/redact"
 	"github.com/cph-go/cph/internal/wire"
 )
 
@@ -21,7 +23,7 @@ import (
 // (valid's error should wrap ErrInvalidResponse). The request ID is the
 // body's request_id, else the X-Request-Id header.
 func decodeJSON[T any](op string, resp *response, valid func(*T) error) (*T, string, error) {
-	defer releaseBody(resp.body)
+	defer bufpool.Release(resp.body)
 	if e := resp.errorInBody(op); e != nil {
 		return nil, "", e
 	}
@@ -62,9 +64,9 @@ func (r *response) errorInBody(op string) *APIError {
 func newAnswerError(op string, status int, header http.Header, body []byte, received time.Time, n int, secrets []string) *APIError {
 	// Redact before parsing too: the parser cuts long fields, and a cut
 	// secret would no longer match.
-	e := newAPIError(op, status, nil, []byte(redact(string(body), secrets)))
-	e.Code = redactCut(e.Code, secrets)
-	e.Message = redactCut(e.Message, secrets)
+	e := newAPIError(op, status, nil, []byte(redact.String(string(body), secrets)))
+	e.Code = redact.Cut(e.Code, secrets)
+	e.Message = redact.Cut(e.Message, secrets)
 	if e.RequestID == "" {
 		e.RequestID = header.Get("X-Request-Id")
 	}

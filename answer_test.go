@@ -9,12 +9,14 @@ import (
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+
+	"github.com/cph-go/cph/internal/bufpool"
 )
 
 // answerOf returns a 2xx response with body, as attempt makes it (in a
 // pooled buffer, which decodeJSON gives back).
 func answerOf(body string, header http.Header) *response {
-	buf := append(getBuf(int64(len(body))), body...)
+	buf := append(bufpool.Get(int64(len(body))), body...)
 	if header == nil {
 		header = http.Header{}
 	}

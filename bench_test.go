@@ -17,6 +17,7 @@ import (
 	sdkmodel "github.com/huaweicloud/huaweicloud-sdk-go-v3/services/cph/v1/model"
 
 	"github.com/cph-go/cph/internal/benchdata"
+	"github.com/cph-go/cph/internal/bufpool"
 	"github.com/cph-go/cph/internal/sigv"
 )
 
@@ -245,7 +246,7 @@ func BenchmarkBreakdown(b *testing.B) {
 			if len(resp.body) != len(body) {
 				b.Fatalf("read %d bytes, want %d", len(resp.body), len(body))
 			}
-			releaseBody(resp.body)
+			bufpool.Release(resp.body)
 		}
 	})
 	b.Run("part=decode", func(b *testing.B) {

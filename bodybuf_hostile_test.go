@@ -9,37 +9,22 @@ import (
 	"math"
 	"net"
 	"net/http"
-	"runtime"
 	"strconv"
 	"testing"
-	"testing/iotest"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+
+	"github.com/cph-go/cph/internal/alloctest"
 )
 
-// allocated returns how many bytes of heap f allocates (in the whole
-// process: no test of this package runs in parallel), after collecting
-// twice so that the buffer pools start empty: sync.Pool keeps what it
-// held before a collection until the next one.
-func allocated(f func()) uint64 {
-	var before, after runtime.MemStats
-	runtime.GC()
-	runtime.GC()
-	runtime.ReadMemStats(&before)
-	f()
-	runtime.ReadMemStats(&after)
-	return after.TotalAlloc - before.TotalAlloc
-}
-
-// skipIfRacing skips a test that counts allocations: the race detector
-// makes sync.Pool drop items at random and adds allocations of its own.
-func skipIfRacing(t *testing.T) {
-	t.Helper()
-	if raceDetector {
-		t.Skip("the race detector changes allocations")
-	}
-}
+// allocated, leastAllocated and skipIfRacing are alloctest's, named for
+// the tests of this package.
+var (
+	allocated      = alloctest.Allocated
+	leastAllocated = alloctest.LeastAllocated
+	skipIfRacing   = alloctest.SkipIfRacing
+)
 
 // emptyListBody is a 200 body of exactly size bytes: the list of no images,
 // padded with spaces.
@@ -115,60 +100,13 @@ func TestLyingContentLengthAllocatesWhatArrives(t *testing.T) {
 	assert.Less(t, n, uint64(1<<20), "bytes allocated by a call that received 3 x 1000 bytes of body")
 }
 
-// TestReadCappedAllocationPacedByArrival: whatever length a body declares,
-// readCapped allocates at most the length hint (256 KiB) plus a small
-// multiple of the bytes that actually arrive.
-func TestReadCappedAllocationPacedByArrival(t *testing.T) {
-	skipIfRacing(t)
-	const declared, limit = 30 << 20, 32 << 20
-	for _, sent := range []int{0, 10, 100 << 10, 300 << 10, 3 << 20} {
-		t.Run(strconv.Itoa(sent)+" bytes sent", func(t *testing.T) {
-			body := bytes.Repeat([]byte("x"), sent)
-			var got []byte
-			var err error
-			n := allocated(func() {
-				r := io.MultiReader(bytes.NewReader(body), iotest.ErrReader(io.ErrUnexpectedEOF))
-				got, err = readCapped(&http.Response{Body: io.NopCloser(r), ContentLength: declared}, limit)
-			})
-			require.ErrorIs(t, err, io.ErrUnexpectedEOF)
-			require.Len(t, got, sent)
-			t.Logf("allocated %d bytes", n)
-			bound := uint64(256<<10 + 10*sent + 64<<10)
-			assert.LessOrEqual(t, n, bound, "bytes allocated for %d bytes received", sent)
-			releaseBody(got)
-		})
-	}
-}
-
-// TestUnknownLengthNearTheCapAllocation: a body of unknown length right at
-// the cap, as a gzip body is once the transport has decompressed it, is
-// read with at most about twice the cap allocated (the buffers it grows
-// through), never a buffer past the cap.
+// TestUnknownLengthNearTheCapAllocation: a gzip body that decompresses to
+// the default cap (a body of unknown length, once the transport has
+// decompressed it) is read with at most about twice the cap allocated
+// (bufpool's TestReadCappedUnknownLengthNearTheLimitAllocation checks the
+// reader itself).
 func TestUnknownLengthNearTheCapAllocation(t *testing.T) {
 	skipIfRacing(t)
-	t.Run("readCapped", func(t *testing.T) {
-		const limit = 4 << 20
-		for name, size := range map[string]int{"at the cap": limit, "one byte under": limit - 1, "one byte over": limit + 1} {
-			t.Run(name, func(t *testing.T) {
-				body := bytes.Repeat([]byte("x"), size)
-				var got []byte
-				var err error
-				n := allocated(func() {
-					got, err = readCapped(&http.Response{Body: io.NopCloser(bytes.NewReader(body)), ContentLength: -1}, limit)
-				})
-				if size > limit {
-					require.ErrorIs(t, err, ErrResponseTooLarge)
-				} else {
-					require.NoError(t, err)
-				}
-				assert.Len(t, got, min(size, limit))
-				assert.LessOrEqual(t, cap(got), limit, "a buffer past the cap")
-				t.Logf("allocated %d bytes", n)
-				assert.LessOrEqual(t, n, uint64(2*limit+64<<10), "bytes allocated")
-				releaseBody(got)
-			})
-		}
-	})
 	t.Run("gzip call at the default cap", func(t *testing.T) {
 		const size = defaultMaxBodyBytes
 		var zipped bytes.Buffer
@@ -191,9 +129,10 @@ func TestUnknownLengthNearTheCapAllocation(t *testing.T) {
 	})
 }
 
-// TestLargeBodyBufferIsPooled: a body between 16 MiB and the default cap
-// is read into a pooled buffer, so the next one of its size allocates
-// (almost) nothing.
+// TestLargeBodyBufferIsPooled: a call whose body is between 16 MiB and the
+// default cap reads it into a pooled buffer, so the next call of its size
+// allocates (almost) nothing (bufpool's TestLargeBufferIsPooled checks
+// the pool itself).
 //
 // A buffer given back waits in the pool of the P (the scheduler's
 // processor) it was given back on, where a goroutine that has moved to
@@ -202,34 +141,6 @@ func TestUnknownLengthNearTheCapAllocation(t *testing.T) {
 func TestLargeBodyBufferIsPooled(t *testing.T) {
 	skipIfRacing(t)
 	const size, tries = 20 << 20, 5
-	t.Run("getBuf", func(t *testing.T) {
-		b := getBuf(size)
-		require.GreaterOrEqual(t, cap(b), size)
-		reused := false
-		for range tries {
-			releaseBody(b)
-			// b stays reachable, so a new buffer cannot take its place.
-			again := getBuf(size)
-			if reused = &again[:1][0] == &b[:1][0]; reused {
-				break
-			}
-			b = again
-		}
-		assert.True(t, reused, "a released buffer came back from its pool")
-	})
-	t.Run("readCapped", func(t *testing.T) {
-		body := bytes.Repeat([]byte("x"), size)
-		read := func() {
-			got, err := readCapped(&http.Response{Body: io.NopCloser(bytes.NewReader(body)), ContentLength: size}, defaultMaxBodyBytes)
-			require.NoError(t, err)
-			require.Len(t, got, size)
-			releaseBody(got)
-		}
-		read()
-		n := leastAllocated(tries, read)
-		t.Logf("allocated %d bytes", n)
-		assert.Less(t, n, uint64(1<<20), "bytes allocated by a read after the first")
-	})
 	t.Run("call", func(t *testing.T) {
 		body := emptyListBody(size)
 		s := newFaultServer(t, always(func(w http.ResponseWriter, _ *http.Request, _ int) {
@@ -248,70 +159,4 @@ func TestLargeBodyBufferIsPooled(t *testing.T) {
 		t.Logf("allocated %d bytes", n)
 		assert.Less(t, n, uint64(1<<20), "bytes allocated by a call after the first")
 	})
-}
-
-// leastAllocated returns the fewest bytes of heap one of tries runs of f
-// allocates, the pools left as they are.
-func leastAllocated(tries int, f func()) uint64 {
-	least := uint64(math.MaxUint64)
-	for range tries {
-		var before, after runtime.MemStats
-		runtime.ReadMemStats(&before)
-		f()
-		runtime.ReadMemStats(&after)
-		least = min(least, after.TotalAlloc-before.TotalAlloc)
-	}
-	return least
-}
-
-// TestReadCappedNeverNeedsMoreThanTheLimit: a body of exactly the limit
-// fits a buffer of the limit's size (over it is found with a read into a
-// small buffer of its own), so a limit that is a pool class is read in a
-// buffer of that class.
-func TestReadCappedNeverNeedsMoreThanTheLimit(t *testing.T) {
-	for _, limit := range []int64{512, 4 << 10, 64 << 10, 32 << 20} {
-		for name, contentLength := range map[string]int64{"Content-Length": limit, "unknown length": -1} {
-			t.Run(strconv.FormatInt(limit, 10)+", "+name, func(t *testing.T) {
-				body := bytes.Repeat([]byte("x"), int(limit))
-				got, err := readCapped(&http.Response{Body: io.NopCloser(bytes.NewReader(body)), ContentLength: contentLength}, limit)
-				require.NoError(t, err)
-				assert.Len(t, got, int(limit))
-				assert.Equal(t, int(limit), cap(got), "buffer size")
-				releaseBody(got)
-			})
-		}
-	}
-}
-
-// firstReads records the size of the buffer each Read of r is given.
-type firstReads struct {
-	r     io.Reader
-	sizes []int
-}
-
-func (f *firstReads) Read(p []byte) (int, error) {
-	f.sizes = append(f.sizes, len(p))
-	return f.r.Read(p)
-}
-
-// TestReadCappedTakesAFreeBufferOfTheDeclaredSize: a body declared longer
-// than the length hint is read straight into a pooled buffer of its whole
-// size when one is free (as between calls of the same size), so an honest
-// large body is not copied from a smaller first buffer.
-func TestReadCappedTakesAFreeBufferOfTheDeclaredSize(t *testing.T) {
-	skipIfRacing(t)
-	body := bytes.Repeat([]byte("x"), 1_690_000)
-	var reads *firstReads
-	for range 5 { // the pool of another P may hold the buffer (see TestLargeBodyBufferIsPooled)
-		releaseBody(getBuf(int64(len(body))))
-		reads = &firstReads{r: bytes.NewReader(body)}
-		got, err := readCapped(&http.Response{Body: io.NopCloser(reads), ContentLength: int64(len(body))}, defaultMaxBodyBytes)
-		require.NoError(t, err)
-		require.Equal(t, body, got)
-		releaseBody(got)
-		if reads.sizes[0] >= len(body) {
-			break
-		}
-	}
-	assert.GreaterOrEqual(t, reads.sizes[0], len(body), "the first read's buffer")
 }

@@ -20,92 +20,36 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/cph-go/cph/internal/benchdata"
+	"github.com/cph-go/cph/internal/bufpool"
 )
 
-func TestReadCapped(t *testing.T) {
-	body := func(n int) []byte { return bytes.Repeat([]byte("0123456789abcdef"), n/16+1)[:n] }
-	tests := map[string]struct {
-		body          []byte
-		contentLength int64 // -1: unknown (chunked)
-		limit         int64
-		reader        func(io.Reader) io.Reader // wraps the body; nil: as is
-		wantLen       int
-		wantErr       error
-	}{
-		"sized":                      {body: body(836), contentLength: 836, limit: 1 << 20, wantLen: 836},
-		"empty":                      {body: nil, contentLength: 0, limit: 1 << 20, wantLen: 0},
-		"unknown length, small":      {body: body(300), contentLength: -1, limit: 1 << 20, wantLen: 300},
-		"unknown length, large":      {body: body(300_000), contentLength: -1, limit: 1 << 20, wantLen: 300_000},
-		"length too small":           {body: body(10_000), contentLength: 100, limit: 1 << 20, wantLen: 10_000},
-		"one byte at a time":         {body: body(5000), contentLength: 5000, limit: 1 << 20, reader: iotest.OneByteReader, wantLen: 5000},
-		"exactly the limit":          {body: body(4096), contentLength: 4096, limit: 4096, wantLen: 4096},
-		"exactly the limit, unknown": {body: body(4096), contentLength: -1, limit: 4096, wantLen: 4096},
-		"over the limit":             {body: body(4097), contentLength: 4097, limit: 4096, wantLen: 4096, wantErr: ErrResponseTooLarge},
-		"over the limit, unknown":    {body: body(100_000), contentLength: -1, limit: 4096, wantLen: 4096, wantErr: ErrResponseTooLarge},
-		"far over a small limit":     {body: body(100_000), contentLength: 100_000, limit: 10, wantLen: 10, wantErr: ErrResponseTooLarge},
-		"larger than the pools":      {body: body(17 << 20), contentLength: 17 << 20, limit: 32 << 20, wantLen: 17 << 20},
-	}
-	for name, tc := range tests {
+// TestReadCappedTooLarge: past the limit, the client's reader returns the
+// limit's bytes and an error wrapping ErrResponseTooLarge that names the
+// limit; other errors pass as they are.
+func TestReadCappedTooLarge(t *testing.T) {
+	body := bytes.Repeat([]byte("x"), 5000)
+	for name, contentLength := range map[string]int64{"Content-Length": 5000, "unknown length": -1} {
 		t.Run(name, func(t *testing.T) {
-			var r io.Reader = bytes.NewReader(tc.body)
-			if tc.reader != nil {
-				r = tc.reader(r)
-			}
-			resp := &http.Response{Body: io.NopCloser(r), ContentLength: tc.contentLength}
-			got, err := readCapped(resp, tc.limit)
-			if tc.wantErr != nil {
-				require.ErrorIs(t, err, tc.wantErr)
-				assert.Contains(t, err.Error(), "body exceeds "+strconv.FormatInt(tc.limit, 10)+" bytes")
-			} else {
-				require.NoError(t, err)
-			}
-			require.Len(t, got, tc.wantLen)
-			assert.True(t, bytes.Equal(tc.body[:tc.wantLen], got), "body differs")
-			releaseBody(got)
+			got, err := readCapped(&http.Response{Body: io.NopCloser(bytes.NewReader(body)), ContentLength: contentLength}, 4096)
+			require.ErrorIs(t, err, ErrResponseTooLarge)
+			assert.Equal(t, "response too large: body exceeds 4096 bytes", err.Error())
+			assert.Len(t, got, 4096)
+			bufpool.Release(got)
 		})
 	}
+	t.Run("a read error", func(t *testing.T) {
+		boom := errors.New("connection reset")
+		r := io.MultiReader(strings.NewReader("partial"), iotest.ErrReader(boom))
+		got, err := readCapped(&http.Response{Body: io.NopCloser(r), ContentLength: 100}, 1<<20)
+		assert.Equal(t, boom, err)
+		assert.Equal(t, "partial", string(got))
+	})
 }
 
-func TestReadCappedReadError(t *testing.T) {
-	boom := errors.New("connection reset")
-	resp := &http.Response{
-		Body:          io.NopCloser(io.MultiReader(strings.NewReader("partial"), iotest.ErrReader(boom))),
-		ContentLength: 100,
-	}
-	got, err := readCapped(resp, 1<<20)
-	require.ErrorIs(t, err, boom)
-	assert.NotErrorIs(t, err, ErrResponseTooLarge)
-	assert.Equal(t, "partial", string(got))
-}
-
-func TestBodyBuffersArePooledBySize(t *testing.T) {
-	tests := map[string]struct {
-		n       int64
-		wantCap int
-	}{
-		"tiny":            {n: 1, wantCap: 512},
-		"smallest class":  {n: 512, wantCap: 512},
-		"next class":      {n: 513, wantCap: 1024},
-		"sample":          {n: 837, wantCap: 1024},
-		"large list":      {n: 1_600_001, wantCap: 2 << 20},
-		"16 MiB":          {n: 16 << 20, wantCap: 16 << 20},
-		"over 16 MiB":     {n: 16<<20 + 1, wantCap: 32 << 20},
-		"largest class":   {n: 32 << 20, wantCap: 32 << 20},
-		"past the pools":  {n: 32<<20 + 1, wantCap: 32<<20 + 1},
-		"exactly 64 KiB":  {n: 64 << 10, wantCap: 64 << 10},
-		"just over 64KiB": {n: 64<<10 + 1, wantCap: 128 << 10},
-	}
-	for name, tc := range tests {
-		t.Run(name, func(t *testing.T) {
-			b := getBuf(tc.n)
-			assert.Empty(t, b)
-			assert.Equal(t, tc.wantCap, cap(b))
-			releaseBody(append(b, 'x'))
-			again := getBuf(tc.n)
-			assert.Empty(t, again, "a released buffer comes back empty")
-			assert.GreaterOrEqual(t, int64(cap(again)), tc.n)
-		})
-	}
+// TestDefaultCapIsPooled: every body the default cap lets through has a
+// pooled buffer.
+func TestDefaultCapIsPooled(t *testing.T) {
+	assert.Equal(t, int64(bufpool.MaxPooled), int64(defaultMaxBodyBytes))
 }
 
 // countingServer serves handler and counts the connections clients open.

@@ -6,6 +6,8 @@ import (
 	"fmt"
 	"os"
 	"strings"
+
+	"github.com/cph-go/cph/internal/redact"
 )
 
 // CredentialsProvider supplies the credentials that sign a request.
@@ -157,7 +159,7 @@ func defaultChain() *chainProvider {
 // reads well inside another "cph: <op>:" message.
 func unprefixed(err error) error {
 	if msg, ok := strings.CutPrefix(err.Error(), "cph: "); ok {
-		return &redactedError{msg: msg, err: err} // a message override, nothing to redact
+		return redact.WithMessage(err, msg) // a message override, nothing to redact
 	}
 	return err
 }

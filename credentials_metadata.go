@@ -13,6 +13,8 @@ import (
 	"strings"
 	"sync"
 	"time"
+
+	"github.com/cph-go/cph/internal/flight"
 )
 
 // The ECS instance metadata service, as the official SDK reaches it.
@@ -54,7 +56,7 @@ func (p *metadataProvider) cache() *metadataCache { return p.cacheRef.open() }
 
 // metadataCache is what a metadata provider keeps between fetches.
 type metadataCache struct {
-	group flightGroup[Credentials]
+	group flight.Group[Credentials]
 
 	mu        sync.Mutex
 	creds     Credentials
@@ -190,7 +192,7 @@ func (p *metadataProvider) Retrieve(ctx context.Context) (Credentials, error) {
 	if usable && now.Before(retryAt) {
 		return creds, nil
 	}
-	fresh, err := p.cache().group.do(ctx, p.refresh)
+	fresh, err := p.cache().group.Do(ctx, p.refresh)
 	switch {
 	case err == nil:
 		return fresh, nil

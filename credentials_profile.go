@@ -9,6 +9,8 @@ import (
 	"os"
 	"path/filepath"
 	"sync"
+
+	"github.com/cph-go/cph/internal/ini"
 )
 
 // The profile file: where it is, its section and keys, as in the official
@@ -160,7 +162,7 @@ func readProfile(path string) (source, error) {
 	if len(data) > maxProfileBytes {
 		return invalid("%s is larger than %d bytes", path, maxProfileBytes)
 	}
-	keys, found, err := iniSection(data, profileSection)
+	keys, found, err := ini.Section(data, profileSection)
 	if err != nil {
 		return invalid("%s: %w", path, err)
 	}

@@ -15,6 +15,7 @@ import (
 	"testing"
 	"unicode/utf8"
 
+	"github.com/cph-go/cph/internal/redact"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
@@ -73,7 +74,7 @@ func TestInvalidSuccessBodyQuoteRedacted(t *testing.T) {
 
 // TestInvalidSuccessBodyQuoteHidesASecretsFirstBytes: a secret that
 // starts in the last bytes the quote shows is redacted whole before the
-// quote is cut, so that not even its first byte shows (redactCut alone
+// quote is cut, so that not even its first byte shows (redact.Cut alone
 // leaves a start of under 4 bytes).
 func TestInvalidSuccessBodyQuoteHidesASecretsFirstBytes(t *testing.T) {
 	prefix := len("X-Security-Token: ")
@@ -306,9 +307,9 @@ func TestHugeTransportErrorCapped(t *testing.T) {
 
 	require.Error(t, err)
 	assert.Contains(t, err.Error(), "malformed MIME header")
-	assert.LessOrEqual(t, len(err.Error()), 2*maxErrorText, err.Error())
+	assert.LessOrEqual(t, len(err.Error()), 2*redact.MaxErrorText, err.Error())
 	assert.NotContains(t, err.Error(), testToken)
-	assert.LessOrEqual(t, logs.Len(), 2*maxErrorText)
+	assert.LessOrEqual(t, logs.Len(), 2*redact.MaxErrorText)
 	assert.NotContains(t, logs.String(), testToken)
 }
 

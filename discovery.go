@@ -8,6 +8,8 @@ import (
 	"strings"
 	"sync/atomic"
 
+	"github.com/cph-go/cph/internal/flight"
+	"github.com/cph-go/cph/internal/redact"
 	"github.com/cph-go/cph/internal/wire"
 )
 
@@ -94,7 +96,7 @@ func (ic *iamConfig) parse(raw, from string, bareHost bool) (*url.URL, error) {
 // first calls share one IAM request.
 type discovery struct {
 	id    atomic.Pointer[string]
-	group flightGroup[string]
+	group flight.Group[string]
 }
 
 // projectID returns the discovered project ID, or "".
@@ -114,7 +116,7 @@ func (c *Client) resolveProjectID(ctx context.Context) (string, error) {
 	if id := c.auth().disc.projectID(); id != "" {
 		return id, nil
 	}
-	return c.auth().disc.group.do(ctx, c.discoverProjectID)
+	return c.auth().disc.group.Do(ctx, c.discoverProjectID)
 }
 
 // discoverProjectID finds the project ID once: from the provider's source
@@ -178,11 +180,11 @@ func (c *Client) discoverProjectID(ctx context.Context) (string, error) {
 	// pickProject's errors quote project names cut short, where a cut
 	// secret would no longer match: redact the names first.
 	for i := range *b.Projects {
-		(*b.Projects)[i].Name = redact((*b.Projects)[i].Name, resp.secrets[:])
+		(*b.Projects)[i].Name = redact.String((*b.Projects)[i].Name, resp.secrets[:])
 	}
 	id, err := pickProject(b, c.region)
 	if err != nil {
-		return "", fmt.Errorf("discover project ID: %w", redactError(err, resp.secrets[:]))
+		return "", fmt.Errorf("discover project ID: %w", redact.Error(err, resp.secrets[:]))
 	}
 	c.auth().disc.id.Store(&id)
 	return id, nil

@@ -33,7 +33,7 @@ func WrapMetadataTransport(p CredentialsProvider, wrap func(http.RoundTripper) h
 
 // MetadataWaiting returns how many callers of p wait for the fetch in
 // flight.
-func MetadataWaiting(p CredentialsProvider) int { return metadataOf(p).cache().group.waiting() }
+func MetadataWaiting(p CredentialsProvider) int { return metadataOf(p).cache().group.Waiting() }
 
 // AssertPrintsNoSecret checks that v prints none of secrets, however it is
 // printed (crosscut_secrets_print_test.go).

@@ -5,6 +5,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/cph-go/cph/internal/redact"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 )
@@ -90,7 +91,7 @@ func TestFixtureSecretsAreRedactable(t *testing.T) {
 	secrets := []string{testSK, testToken, otherCreds.SecretKey, otherTempCreds.SecretKey}
 	seen := map[string]bool{}
 	for _, s := range secrets {
-		assert.GreaterOrEqual(t, len(s), minRedactLen, "%q is too short to be redacted", s)
+		assert.GreaterOrEqual(t, len(s), redact.MinLen, "%q is too short to be redacted", s)
 		assert.False(t, seen[s], "%q is used twice", s)
 		seen[s] = true
 	}

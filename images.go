@@ -6,6 +6,8 @@ import (
 	"net/http"
 	"net/url"
 	"strings"
+
+	"github.com/cph-go/cph/internal/bufpool"
 )
 
 // opListPhoneImages names the ListPhoneImages operation in errors and logs.
@@ -77,16 +79,16 @@ func (c *Client) ListPhoneImages(ctx context.Context, opts ...ListOption) (*List
 	out, err := decodeListPhoneImages(resp.body)
 	if err != nil {
 		err = resp.invalid(opListPhoneImages, err)
-		releaseBody(resp.body)
+		bufpool.Release(resp.body)
 		return nil, err
 	}
 	if len(out.Images) == 0 { // an error document has no images: check only then
 		if e := resp.errorInBody(opListPhoneImages); e != nil {
-			releaseBody(resp.body)
+			bufpool.Release(resp.body)
 			return nil, e
 		}
 	}
-	releaseBody(resp.body)
+	bufpool.Release(resp.body)
 	out.RequestID = resp.requestID(out.RequestID)
 	return out, nil
 }

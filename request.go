@@ -10,6 +10,9 @@ import (
 	"net/url"
 	"strings"
 	"time"
+
+	"github.com/cph-go/cph/internal/bufpool"
+	"github.com/cph-go/cph/internal/redact"
 )
 
 // The request path, one straight line for every operation: an operation
@@ -153,7 +156,7 @@ func checkPathParam(p param) error {
 }
 
 // response is a 2xx answer, its body read whole into a pooled buffer that
-// the caller gives back with releaseBody once decoded.
+// the caller gives back with bufpool.Release once decoded.
 type response struct {
 	status   int
 	header   http.Header
@@ -188,7 +191,7 @@ func (r *response) invalid(op string, err error) error {
 		RequestID:  r.requestID(fromBody),
 		BodyStart:  bodyStart(r.body, r.secrets[:]),
 		Attempts:   r.attempts,
-		Err:        redactError(err, r.secrets[:]),
+		Err:        redact.Error(err, r.secrets[:]),
 	}
 }
 
@@ -284,7 +287,7 @@ func (c *Client) attempt(ctx context.Context, cl call, u *url.URL, projectID str
 	start := time.Now()
 	resp, err := c.hc.Do(req)
 	if err != nil {
-		err = redactError(err, secrets[:])
+		err = redact.Error(err, secrets[:])
 		c.logAttempt(ctx, cl.op, req, n, nil, time.Since(start), err, secrets[:])
 		return result{err: err, sent: true, reached: mayHaveReached(err)}
 	}
@@ -293,10 +296,10 @@ func (c *Client) attempt(ctx context.Context, cl call, u *url.URL, projectID str
 	body, err := c.readBody(ctx, resp)
 	switch {
 	case err != nil:
-		r.err = redactError(fmt.Errorf("read response: %w", err), secrets[:])
+		r.err = redact.Error(fmt.Errorf("read response: %w", err), secrets[:])
 	case resp.StatusCode < 200 || resp.StatusCode > 299:
 		r.err = newAnswerError(cl.op, resp.StatusCode, resp.Header, body, r.received, n, secrets[:])
-		releaseBody(body)
+		bufpool.Release(body)
 	default:
 		r.resp = &response{status: resp.StatusCode, header: resp.Header, body: body, attempts: n, secrets: secrets}
 	}
@@ -357,7 +360,7 @@ func (c *Client) readBody(ctx context.Context, resp *http.Response) ([]byte, err
 	}
 	body, err := readCapped(resp, limit)
 	if err != nil && (ok || ctx.Err() != nil) {
-		releaseBody(body)
+		bufpool.Release(body)
 		return nil, err
 	}
 	return body, nil
@@ -371,8 +374,8 @@ const maxDrain = 4 << 10
 // drainAndClose reads what is left of body, up to maxDrain bytes, and
 // closes it.
 func drainAndClose(body io.ReadCloser) {
-	buf := getBuf(maxDrain)
+	buf := bufpool.Get(maxDrain)
 	_, _ = io.ReadFull(body, buf[:maxDrain])
-	releaseBody(buf)
+	bufpool.Release(buf)
 	_ = body.Close()
 }

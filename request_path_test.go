@@ -10,6 +10,7 @@ import (
 	"syscall"
 	"testing"
 
+	"github.com/cph-go/cph/internal/bufpool"
 	"github.com/cph-go/cph/internal/fakegw"
 	"github.com/cph-go/cph/internal/sigv"
 	"github.com/stretchr/testify/assert"
@@ -72,7 +73,7 @@ func TestRequestPathSignsABody(t *testing.T) {
 	resp, err := c.do(context.Background(), testPost("img-1", `{"member_id":"abc"}`))
 
 	require.NoError(t, err, "the signature, with the body's hash, verifies")
-	releaseBody(resp.body)
+	bufpool.Release(resp.body)
 	assert.Equal(t, []string{`{"member_id":"abc"}`}, s.bodies, "the exact bytes are sent")
 	assert.Equal(t, []string{"application/json"}, s.types)
 	assert.Equal(t, []string{"/v1/" + testProjectID + "/cloud-phone/images/img-1/members"}, s.paths)
@@ -85,7 +86,7 @@ func TestRequestPathEscapesParameters(t *testing.T) {
 	resp, err := c.do(context.Background(), testPost("img:1@é%", `{}`))
 
 	require.NoError(t, err, "an escaped path signs and verifies")
-	releaseBody(resp.body)
+	bufpool.Release(resp.body)
 	assert.Equal(t, []string{"/v1/" + testProjectID + "/cloud-phone/images/img:1@%C3%A9%25/members"}, s.paths)
 }
 
@@ -197,7 +198,7 @@ func TestIAMCallsGoThroughTheOnePath(t *testing.T) {
 	resp, err := c.do(context.Background(), call{op: opKeystoneListProjects, method: http.MethodGet, service: serviceIAM, path: "/v3/projects", idempotent: true})
 
 	require.NoError(t, err)
-	releaseBody(resp.body)
+	bufpool.Release(resp.body)
 	seen := s.Requests()
 	require.Len(t, seen, 1)
 	assert.Equal(t, "/v3/projects", seen[0].Path)

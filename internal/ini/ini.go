@@ -1,4 +1,6 @@
-package cph
+// Package ini reads a section of an INI document, as the official SDK's
+// profile files (~/.huaweicloud/credentials) hold them.
+package ini
 
 import (
 	"bytes"
@@ -6,7 +8,7 @@ import (
 	"strings"
 )
 
-// iniSection returns the keys of the section named name in an INI
+// Section returns the keys of the section named name in an INI
 // document, and whether the section is there. It reads what the official
 // SDK's profile files hold:
 //
@@ -18,8 +20,9 @@ import (
 //   - blank lines and lines starting with '#' or ';' are comments.
 //
 // A line of the section that is none of these is an error naming its
-// number; lines of other sections are not checked.
-func iniSection(data []byte, name string) (map[string]string, bool, error) {
+// number; lines of other sections are not checked. Keys are returned in
+// lower case.
+func Section(data []byte, name string) (map[string]string, bool, error) {
 	data = bytes.TrimPrefix(data, []byte("\xef\xbb\xbf"))
 	keys := map[string]string{}
 	found, in := false, false
@@ -47,14 +50,14 @@ func iniSection(data []byte, name string) (map[string]string, bool, error) {
 			return nil, false, fmt.Errorf("line %d: not a \"key = value\" line", n+1)
 		}
 		key := strings.ToLower(strings.TrimSpace(line[:sep]))
-		keys[key] = iniValue(strings.TrimSpace(line[sep+1:]))
+		keys[key] = value(strings.TrimSpace(line[sep+1:]))
 	}
 	return keys, found, nil
 }
 
-// iniValue unquotes a quoted value, or cuts a trailing comment off a bare
+// value unquotes a quoted value, or cuts a trailing comment off a bare
 // one.
-func iniValue(v string) string {
+func value(v string) string {
 	if len(v) >= 2 && strings.ContainsRune("\"'`", rune(v[0])) && v[len(v)-1] == v[0] {
 		return v[1 : len(v)-1]
 	}
