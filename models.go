@@ -1,6 +1,9 @@
 package cph
 
-import "strconv"
+import (
+	"strconv"
+	"time"
+)
 
 // ListPhoneImagesOutput is the answer of ListPhoneImages.
 type ListPhoneImagesOutput struct {
@@ -125,4 +128,143 @@ func (t ImageType) IsKnown() bool {
 // Values returns the image types the API accepts.
 func (ImageType) Values() []ImageType {
 	return []ImageType{ImageTypePublic, ImageTypePrivate, ImageTypeShared, ImageTypeAll}
+}
+
+// ImageStatus is the state of a custom image: the status field of
+// ListImages. Values the library does not know are kept as they came.
+type ImageStatus int
+
+// The documented image statuses.
+const (
+	ImageStatusCreating  ImageStatus = 0 // CREATING: being made
+	ImageStatusAvailable ImageStatus = 1 // PRODUCTION: usable
+	ImageStatusFailed    ImageStatus = 2 // CREATE_FAILED: its creation failed
+)
+
+// String returns "creating", "available", "failed", or "ImageStatus(N)" for
+// an unknown value.
+func (s ImageStatus) String() string {
+	switch s {
+	case ImageStatusCreating:
+		return "creating"
+	case ImageStatusAvailable:
+		return "available"
+	case ImageStatusFailed:
+		return "failed"
+	}
+	return "ImageStatus(" + strconv.Itoa(int(s)) + ")"
+}
+
+// IsKnown reports whether s is one of the documented statuses.
+func (s ImageStatus) IsKnown() bool {
+	return s == ImageStatusCreating || s == ImageStatusAvailable || s == ImageStatusFailed
+}
+
+// Values returns the documented image statuses.
+func (ImageStatus) Values() []ImageStatus {
+	return []ImageStatus{ImageStatusCreating, ImageStatusAvailable, ImageStatusFailed}
+}
+
+// Image is one custom image: an image a project made (Type
+// ImageTypePrivate) or one another project shares with it (Type
+// ImageTypeShared), as ListImages returns it.
+type Image struct {
+	ID      string
+	Name    string
+	Version string // the AOSP version, image_version
+	// Type is ImageTypePrivate or ImageTypeShared; another value is kept
+	// as it came.
+	Type      ImageType
+	Status    ImageStatus
+	SizeBytes int64
+	DomainID  string // the account that owns the image
+	// ProjectID is the owner's project, for a private image.
+	ProjectID string
+	// SourceProjectID is the project that shares the image, for a shared
+	// image.
+	SourceProjectID string
+	// Created and Updated are create_time and update_time; zero when the
+	// service sent none or a form the library does not read, which
+	// CreatedRaw and UpdatedRaw then keep.
+	Created, Updated time.Time
+	// CreatedRaw and UpdatedRaw are create_time and update_time as the
+	// service sent them (a JSON string's text, or a number's digits), so
+	// that a time in a form the library does not read is not lost.
+	CreatedRaw, UpdatedRaw string
+}
+
+// ListImagesOutput is one page of ListImages.
+type ListImagesOutput struct {
+	// Images are the page's images, in the service's order; never nil
+	// after a successful call.
+	Images []Image
+	// Total is the number of images that match the filters, on every page.
+	Total int
+	// RequestID identifies the request at Huawei Cloud: the body's
+	// request_id, else the X-Request-Id response header.
+	RequestID string
+}
+
+// MemberStatus is a member project's answer to an image shared with it:
+// the status UpdateImageMember sends.
+type MemberStatus string
+
+// The answers UpdateImageMember sends.
+const (
+	MemberAccepted MemberStatus = "accepted"
+	MemberRejected MemberStatus = "rejected"
+)
+
+// String returns the status as the API spells it.
+func (s MemberStatus) String() string { return string(s) }
+
+// IsKnown reports whether s is one of the statuses the API accepts.
+func (s MemberStatus) IsKnown() bool { return s == MemberAccepted || s == MemberRejected }
+
+// Values returns the statuses the API accepts.
+func (MemberStatus) Values() []MemberStatus {
+	return []MemberStatus{MemberAccepted, MemberRejected}
+}
+
+// ImageMember is a project an image is shared with, as ListImageMembers
+// returns it.
+type ImageMember struct {
+	ImageID string
+	// ProjectID is the member_id: the project the image is shared with.
+	ProjectID string
+	// Created and Updated are create_time and update_time; zero when the
+	// service sent none or a form the library does not read, which
+	// CreatedRaw and UpdatedRaw then keep.
+	Created, Updated time.Time
+	// CreatedRaw and UpdatedRaw are create_time and update_time as the
+	// service sent them.
+	CreatedRaw, UpdatedRaw string
+}
+
+// ListImageMembersOutput is the answer of ListImageMembers.
+type ListImageMembersOutput struct {
+	// Members are the projects the image is shared with; never nil after
+	// a successful call.
+	Members   []ImageMember
+	RequestID string // the body's request_id, else the X-Request-Id header
+}
+
+// DeleteImageOutput is the answer of DeleteImage.
+type DeleteImageOutput struct {
+	RequestID string // the body's request_id, else the X-Request-Id header
+}
+
+// AddImageMemberOutput is the answer of AddImageMember.
+type AddImageMemberOutput struct {
+	RequestID string // the body's request_id, else the X-Request-Id header
+}
+
+// UpdateImageMemberOutput is the answer of UpdateImageMember.
+type UpdateImageMemberOutput struct {
+	RequestID string // the body's request_id, else the X-Request-Id header
+}
+
+// DeleteImageMemberOutput is the answer of DeleteImageMember.
+type DeleteImageMemberOutput struct {
+	RequestID string // the body's request_id, else the X-Request-Id header
 }

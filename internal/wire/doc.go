@@ -1,5 +1,6 @@
 // Package wire declares, once, the JSON documents the module reads and
-// writes on the wire: ListPhoneImages' list, the error bodies of Huawei
+// writes on the wire: ListPhoneImages' list, the custom-image and
+// member documents, the error bodies of Huawei
 // Cloud's gateway and services, and IAM's list of projects. The client
 // (its encoding/json decoding), the fake server cphtest and the cphimages
 // command all use these types, so that a field's JSON name is spelt in
