@@ -108,6 +108,15 @@ func TestErrorMessagesGolden(t *testing.T) {
 			},
 			"cph: ListPhoneImages: credentials: vault: missing credentials: sealed",
 		},
+
+		"HUAWEICLOUD_SDK_REGION ill-formed": {
+			func(t *testing.T) error {
+				setEnv(t, map[string]string{envRegion: "CN-NORTH-4"}, "")
+				_, err := NewClient(WithProjectID(testProjectID), WithCredentials(testCreds))
+				return err
+			},
+			`cph: NewClient: HUAWEICLOUD_SDK_REGION: invalid endpoint: region "CN-NORTH-4" is not a region ID such as "cn-north-4"`,
+		},
 	}
 	// These messages go on after want with what the clock or the machine
 	// says (how far the deadline is, a port, the system's words).

@@ -32,6 +32,30 @@ func isRegionID(s string) bool {
 	return true
 }
 
+// envRegion names the variable that gives the region when neither
+// WithRegion nor WithEndpoint is given, as the official SDK's tools read it.
+const envRegion = "HUAWEICLOUD_SDK_REGION"
+
+// regionFromEnv sets cfg's region from HUAWEICLOUD_SDK_REGION when no
+// option gave a region or an endpoint, or refused one (its own error says
+// it). An empty variable is an unset one; an ill-formed one is an error
+// wrapping ErrInvalidEndpoint that names the variable.
+func (cfg *config) regionFromEnv() error {
+	if cfg.region != "" || cfg.endpoint != "" || cfg.endpointRefused {
+		return nil
+	}
+	region := lookupEnv(envRegion)
+	if region == "" {
+		return nil
+	}
+	if !isRegionID(region) {
+		cfg.endpointRefused = true
+		return fmt.Errorf("%s: %w: region %q is not a region ID such as \"cn-north-4\"", envRegion, ErrInvalidEndpoint, region)
+	}
+	cfg.region = region
+	return nil
+}
+
 // regionEndpoint returns the CPH endpoint of a region.
 func regionEndpoint(region string) string {
 	return "https://cph." + region + ".myhuaweicloud.com"
