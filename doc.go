@@ -130,7 +130,11 @@
 // new release. HUAWEICLOUD_SDK_REGION_CPH_<REGION> (the region upper-cased,
 // "-" becoming "_", such as HUAWEICLOUD_SDK_REGION_CPH_CN_NORTH_4) overrides a
 // region's endpoint, as in the official SDK (of a comma-separated list, the
-// first URL is used).
+// first URL is used). A region not among Regions is used as given; when a
+// call's DNS lookup of its host (cph.{region}.myhuaweicloud.com, or
+// iam.{region}.myhuaweicloud.com for discovery) fails, the error adds that
+// the region is not a known CPH region and lists the known ones, and
+// errors.As still finds the *net.DNSError.
 //
 // # Errors
 //

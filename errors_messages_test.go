@@ -117,6 +117,14 @@ func TestErrorMessagesGolden(t *testing.T) {
 			},
 			`cph: NewClient: HUAWEICLOUD_SDK_REGION: invalid endpoint: region "CN-NORTH-4" is not a region ID such as "cn-north-4"`,
 		},
+		"DNS failure of a region unknown to Regions": {
+			func(t *testing.T) error {
+				_, err := listWithFailingDNS(t, nil, noSuchHost, WithRegion("xx-yy-1"), WithProjectID(testProjectID))
+				return err
+			},
+			`cph: ListPhoneImages: after 1 attempt: Get "https://cph.xx-yy-1.myhuaweicloud.com/v1/` + testProjectID + `/cloud-phone/phone-images": lookup cph.xx-yy-1.myhuaweicloud.com: no such host` +
+				` (region "xx-yy-1" is not a known CPH region; the known ones are ru-northwest-2, ap-southeast-3, ap-southeast-1, cn-north-4, cn-south-1, cn-southwest-2, cn-east-3, cn-east-2, cn-north-9, la-south-2, la-north-2, af-north-1, cn-east-4)`,
+		},
 	}
 	// These messages go on after want with what the clock or the machine
 	// says (how far the deadline is, a port, the system's words).

@@ -1,8 +1,11 @@
 package cph
 
 import (
+	"errors"
 	"fmt"
+	"net"
 	"net/url"
+	"slices"
 	"strconv"
 	"strings"
 )
@@ -124,4 +127,25 @@ func endpointForRegion(region string) (endpoint, from string) {
 		return strings.TrimSpace(first), name
 	}
 	return regionEndpoint(region), ""
+}
+
+// noteUnknownRegion returns err, a failed attempt's error, with a note
+// that the client's region is not one of Regions (and which are) when err
+// is a DNS lookup failure (a *net.DNSError, still found by errors.As) of a
+// host made from that region: cph.{region}.myhuaweicloud.com or
+// iam.{region}.myhuaweicloud.com, the hosts of its endpoints unless
+// WithEndpoint, WithIAMEndpoint or a variable names others. Else it
+// returns err unchanged.
+func (c *Client) noteUnknownRegion(err error) error {
+	var dnsErr *net.DNSError
+	if c.region == "" || slices.Contains(knownRegions, c.region) || !errors.As(err, &dnsErr) {
+		return err
+	}
+	host := strings.TrimSuffix(dnsErr.Name, ".")
+	suffix := "." + c.region + ".myhuaweicloud.com"
+	if !strings.EqualFold(host, "cph"+suffix) && !strings.EqualFold(host, "iam"+suffix) {
+		return err
+	}
+	return fmt.Errorf("%w (region %q is not a known CPH region; the known ones are %s)",
+		err, c.region, strings.Join(knownRegions, ", "))
 }
