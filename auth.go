@@ -1,7 +1,6 @@
 package cph
 
 import (
-	"encoding/json"
 	"fmt"
 	"log/slog"
 	"net/http"
@@ -74,16 +73,6 @@ func (c Credentials) LogValue() slog.Value {
 		slog.String("secret_key", redactedIfSet(c.SecretKey)),
 		slog.String("security_token", redactedIfSet(c.SecurityToken)),
 	)
-}
-
-// MarshalJSON encodes the credentials redacted, so that a struct holding
-// them can be logged as JSON without leaking the secret key.
-func (c Credentials) MarshalJSON() ([]byte, error) {
-	return json.Marshal(map[string]string{
-		"access_key":     c.maskedAccessKey(),
-		"secret_key":     redactedIfSet(c.SecretKey),
-		"security_token": redactedIfSet(c.SecurityToken),
-	})
 }
 
 // validate reports missing or unsendable credentials without quoting them.

@@ -166,14 +166,34 @@ const (
 )
 
 // NewClient returns a client configured by opts. It needs a region or an
-// endpoint, credentials, and a project ID or a region to discover it with;
-// without WithCredentials or WithCredentialsProvider it reads the
-// credentials from the environment, else the profile file (see
-// EnvCredentials and ProfileCredentials). It reports what is missing or
-// malformed with an error wrapping ErrMissingEndpoint, ErrInvalidEndpoint,
+// endpoint, credentials, and a project ID or a region to discover it with.
+// It reports what is missing or malformed, every problem at once, with an
+// error wrapping ErrMissingEndpoint, ErrInvalidEndpoint,
 // ErrMissingProjectID, ErrInvalidProjectID, ErrMissingCredentials,
-// ErrInvalidCredentials or ErrInsecureEndpoint. It sends nothing and
-// writes nothing.
+// ErrInvalidCredentials, ErrInsecureEndpoint or ErrInvalidParameter.
+//
+// What no option gives, NewClient reads now, once, from the environment
+// (see the package documentation, Precedence); an option always wins:
+//
+//   - HUAWEICLOUD_SDK_REGION, the region, when neither WithRegion nor
+//     WithEndpoint is given (an ill-formed value is an error naming the
+//     variable, wrapping ErrInvalidEndpoint);
+//   - HUAWEICLOUD_SDK_REGION_CPH_<REGION>, the region's endpoint, without
+//     WithEndpoint;
+//   - without WithCredentials or WithCredentialsProvider, the credentials:
+//     HUAWEICLOUD_SDK_AK, HUAWEICLOUD_SDK_SK and
+//     HUAWEICLOUD_SDK_SECURITY_TOKEN (EnvCredentials), and only when the
+//     environment lacks a key, the profile file (ProfileCredentials): the
+//     one HUAWEICLOUD_SDK_CREDENTIALS_FILE names, else
+//     ~/.huaweicloud/credentials, read once, here;
+//   - HUAWEICLOUD_SDK_PROJECT_ID, the project ID, without WithProjectID;
+//   - HUAWEICLOUD_SDK_IAM_ENDPOINT, without WithIAMEndpoint, when no source
+//     gives a project ID, so that it may be discovered.
+//
+// It sends nothing and writes nothing: nothing reaches the network before
+// the first call. When no source gives a project ID, ProjectID returns ""
+// until a call discovers it (from IAM, or from a provider's source), and
+// the discovered one from then on.
 func NewClient(opts ...Option) (*Client, error) {
 	var cfg config
 	var errs []error
@@ -184,6 +204,9 @@ func NewClient(opts ...Option) (*Client, error) {
 		if err := opt(&cfg); err != nil {
 			errs = append(errs, err)
 		}
+	}
+	if err := cfg.regionFromEnv(); err != nil {
+		errs = append(errs, err)
 	}
 	c := &Client{
 		region:        cfg.region,

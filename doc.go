@@ -29,6 +29,9 @@
 //     the credentials' source), then the profile's project_id when the
 //     credentials came from the profile (for a provider, a project ID it
 //     brings at the first call), then discovered from IAM at the first call;
+//   - region: WithRegion, then HUAWEICLOUD_SDK_REGION when neither
+//     WithRegion nor WithEndpoint is given (an ill-formed value is an error
+//     naming the variable; empty is unset);
 //   - CPH endpoint: WithEndpoint, then HUAWEICLOUD_SDK_REGION_CPH_<REGION>,
 //     then https://cph.{region}.myhuaweicloud.com;
 //   - IAM endpoint (discovery only): WithIAMEndpoint, then
@@ -36,6 +39,9 @@
 //     profile's credentials), then https://iam.{region}.myhuaweicloud.com; a
 //     bare host in the variable or file means https://;
 //   - signing: WithSigningAlgorithm, then SDK-HMAC-SHA256.
+//
+// With the credentials and HUAWEICLOUD_SDK_REGION in the environment,
+// NewClient() needs no options.
 //
 // Explicit options win over the environment, and the environment's project
 // ID is used whenever no WithProjectID is given, also with WithCredentials.
@@ -124,7 +130,11 @@
 // new release. HUAWEICLOUD_SDK_REGION_CPH_<REGION> (the region upper-cased,
 // "-" becoming "_", such as HUAWEICLOUD_SDK_REGION_CPH_CN_NORTH_4) overrides a
 // region's endpoint, as in the official SDK (of a comma-separated list, the
-// first URL is used).
+// first URL is used). A region not among Regions is used as given; when a
+// call's DNS lookup of its host (cph.{region}.myhuaweicloud.com, or
+// iam.{region}.myhuaweicloud.com for discovery) fails, the error adds that
+// the region is not a known CPH region and lists the known ones, and
+// errors.As still finds the *net.DNSError.
 //
 // # Errors
 //

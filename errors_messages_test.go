@@ -2,6 +2,7 @@ package cph
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"net/http"
@@ -108,6 +109,47 @@ func TestErrorMessagesGolden(t *testing.T) {
 			},
 			"cph: ListPhoneImages: credentials: vault: missing credentials: sealed",
 		},
+
+		"HUAWEICLOUD_SDK_REGION ill-formed": {
+			func(t *testing.T) error {
+				setEnv(t, map[string]string{envRegion: "CN-NORTH-4"}, "")
+				_, err := NewClient(WithProjectID(testProjectID), WithCredentials(testCreds))
+				return err
+			},
+			`cph: NewClient: HUAWEICLOUD_SDK_REGION: invalid endpoint: region "CN-NORTH-4" is not a region ID such as "cn-north-4"`,
+		},
+		"DNS failure of a region unknown to Regions": {
+			func(t *testing.T) error {
+				_, err := listWithFailingDNS(t, nil, noSuchHost, WithRegion("xx-yy-1"), WithProjectID(testProjectID))
+				return err
+			},
+			`cph: ListPhoneImages: after 1 attempt: Get "https://cph.xx-yy-1.myhuaweicloud.com/v1/` + testProjectID + `/cloud-phone/phone-images": lookup cph.xx-yy-1.myhuaweicloud.com: no such host` +
+				` (region "xx-yy-1" is not a known CPH region; the known ones are ru-northwest-2, ap-southeast-3, ap-southeast-1, cn-north-4, cn-south-1, cn-southwest-2, cn-east-3, cn-east-2, cn-north-9, la-south-2, la-north-2, af-north-1, cn-east-4)`,
+		},
+		"Credentials JSON with a redacted secret key": {
+			unmarshalCredentials(`{"access_key":"` + testAK + `","secret_key":"[REDACTED]"}`),
+			`cph: Credentials.UnmarshalJSON: invalid credentials: secret_key is "[REDACTED]", the placeholder MarshalJSON writes, not a secret key`,
+		},
+		"Credentials JSON with a redacted security token": {
+			unmarshalCredentials(`{"access_key":"` + testAK + `","secret_key":"` + testSK + `","security_token":"[REDACTED]"}`),
+			`cph: Credentials.UnmarshalJSON: invalid credentials: security_token is "[REDACTED]", the placeholder MarshalJSON writes, not a security token`,
+		},
+		"Credentials JSON with a masked access key": {
+			unmarshalCredentials(`{"access_key":"HPUA****E1","secret_key":"` + testSK + `"}`),
+			"cph: Credentials.UnmarshalJSON: invalid credentials: access_key is masked, as MarshalJSON writes it, not an access key",
+		},
+		"Credentials JSON with both names differing": {
+			unmarshalCredentials(`{"security_token":"a","SecurityToken":"b"}`),
+			"cph: Credentials.UnmarshalJSON: invalid credentials: security_token and SecurityToken are both given, with different values",
+		},
+		"Credentials JSON with a number": {
+			unmarshalCredentials(`{"secret_key":1}`),
+			"cph: Credentials.UnmarshalJSON: invalid credentials: secret_key is a JSON number, not a string",
+		},
+		"Credentials JSON not an object": {
+			unmarshalCredentials(`[]`),
+			"cph: Credentials.UnmarshalJSON: invalid credentials: the credentials are a JSON array, not an object",
+		},
 	}
 	// These messages go on after want with what the clock or the machine
 	// says (how far the deadline is, a port, the system's words).
@@ -165,5 +207,14 @@ func profileSwapped(name string) func(*testing.T) error {
 		path, err := retrieveSwapped(t, name)
 		require.Error(t, err)
 		return errors.New(strings.ReplaceAll(err.Error(), path, "<path>"))
+	}
+}
+
+// unmarshalCredentials is the error of decoding in as Credentials
+// (TestCredentialsUnmarshalJSON).
+func unmarshalCredentials(in string) func(*testing.T) error {
+	return func(*testing.T) error {
+		var c Credentials
+		return json.Unmarshal([]byte(in), &c)
 	}
 }

@@ -1,8 +1,11 @@
 package cph
 
 import (
+	"errors"
 	"fmt"
+	"net"
 	"net/url"
+	"slices"
 	"strconv"
 	"strings"
 )
@@ -30,6 +33,30 @@ func isRegionID(s string) bool {
 		}
 	}
 	return true
+}
+
+// envRegion names the variable that gives the region when neither
+// WithRegion nor WithEndpoint is given, as the official SDK's tools read it.
+const envRegion = "HUAWEICLOUD_SDK_REGION"
+
+// regionFromEnv sets cfg's region from HUAWEICLOUD_SDK_REGION when no
+// option gave a region or an endpoint, or refused one (its own error says
+// it). An empty variable is an unset one; an ill-formed one is an error
+// wrapping ErrInvalidEndpoint that names the variable.
+func (cfg *config) regionFromEnv() error {
+	if cfg.region != "" || cfg.endpoint != "" || cfg.endpointRefused {
+		return nil
+	}
+	region := lookupEnv(envRegion)
+	if region == "" {
+		return nil
+	}
+	if !isRegionID(region) {
+		cfg.endpointRefused = true
+		return fmt.Errorf("%s: %w: region %q is not a region ID such as \"cn-north-4\"", envRegion, ErrInvalidEndpoint, region)
+	}
+	cfg.region = region
+	return nil
 }
 
 // regionEndpoint returns the CPH endpoint of a region.
@@ -100,4 +127,25 @@ func endpointForRegion(region string) (endpoint, from string) {
 		return strings.TrimSpace(first), name
 	}
 	return regionEndpoint(region), ""
+}
+
+// noteUnknownRegion returns err, a failed attempt's error, with a note
+// that the client's region is not one of Regions (and which are) when err
+// is a DNS lookup failure (a *net.DNSError, still found by errors.As) of a
+// host made from that region: cph.{region}.myhuaweicloud.com or
+// iam.{region}.myhuaweicloud.com, the hosts of its endpoints unless
+// WithEndpoint, WithIAMEndpoint or a variable names others. Else it
+// returns err unchanged.
+func (c *Client) noteUnknownRegion(err error) error {
+	var dnsErr *net.DNSError
+	if c.region == "" || slices.Contains(knownRegions, c.region) || !errors.As(err, &dnsErr) {
+		return err
+	}
+	host := strings.TrimSuffix(dnsErr.Name, ".")
+	suffix := "." + c.region + ".myhuaweicloud.com"
+	if !strings.EqualFold(host, "cph"+suffix) && !strings.EqualFold(host, "iam"+suffix) {
+		return err
+	}
+	return fmt.Errorf("%w (region %q is not a known CPH region; the known ones are %s)",
+		err, c.region, strings.Join(knownRegions, ", "))
 }

@@ -287,7 +287,7 @@ func (c *Client) attempt(ctx context.Context, cl call, u *url.URL, projectID str
 	start := time.Now()
 	resp, err := c.hc.Do(req)
 	if err != nil {
-		err = redact.Error(err, secrets[:])
+		err = c.noteUnknownRegion(redact.Error(err, secrets[:]))
 		c.logAttempt(ctx, cl.op, req, n, nil, time.Since(start), err, secrets[:])
 		return result{err: err, sent: true, reached: mayHaveReached(err)}
 	}
