@@ -66,8 +66,8 @@ func newFlagSet(o *options) *flag.FlagSet {
 		return nil
 	})
 	fs.DurationVar(&o.timeout, "timeout", 30*time.Second, "give up after this `duration`")
-	fs.BoolVar(&o.verbose, "verbose", false, "log each request to stderr (secrets redacted)")
-	fs.BoolVar(&o.version, "version", false, "print the version and exit")
+	fs.BoolVar(&o.verbose, "verbose", false, "log each request to stderr, and the library's own text of an error (secrets redacted)")
+	fs.BoolVar(&o.version, "version", false, "print the version and exit: the module version of the build (go install ...@v1.2.3), else the library's")
 	fs.BoolVar(&o.demo, "demo", false, "list demo images (the documented sample, a private and a shared one) from an in-process fake server; needs no credentials")
 	return fs
 }
