@@ -3,8 +3,6 @@ package main
 import (
 	"errors"
 	"os"
-	"slices"
-	"strings"
 
 	"github.com/cph-go/cph"
 )
@@ -31,6 +29,18 @@ type target struct {
 	// chain, which NewClient reads itself when given no credentials.
 	creds cph.CredentialsProvider
 	close func()
+	// settings are the command line's own values given to the library,
+	// each with the flag or variable it came from, so that an error about
+	// one can name it.
+	settings []setting
+}
+
+// setting is one value the command gives the library: its option, and the
+// flag or variable it came from ("--region", envRegion).
+type setting struct {
+	from   string
+	value  string
+	option cph.Option
 }
 
 // newTarget returns the client options of the command line: those of an
@@ -43,63 +53,25 @@ func newTarget(o options) *target {
 		srv := newDemoServer()
 		return &target{options: srv.ClientOptions(), creds: srv.Credentials(), close: srv.Close}
 	}
-	region := o.region
-	if region == "" && o.endpoint == "" {
-		region = os.Getenv(envRegion)
+	tgt := &target{
+		creds: cph.ChainCredentials(cph.EnvCredentials(), cph.ProfileCredentials("")),
+		close: func() {},
 	}
-	var opts []cph.Option
-	if o.projectID != "" {
-		opts = append(opts, cph.WithProjectID(o.projectID))
-	}
-	if region != "" {
-		opts = append(opts, cph.WithRegion(region))
-	}
-	if o.endpoint != "" {
-		opts = append(opts, cph.WithEndpoint(o.endpoint))
-	}
-	return &target{
-		options: opts,
-		creds:   cph.ChainCredentials(cph.EnvCredentials(), cph.ProfileCredentials("")),
-		close:   func() {},
-	}
-}
-
-// libraryHint ends the library's missing-credentials message; the command
-// line has no such options.
-const libraryHint = "; or give them with WithCredentials or WithCredentialsProvider"
-
-// explainNewClientError returns NewClient's err as a *usageError listing
-// what to set, one line each, when something is missing; any other error
-// is returned as is.
-func explainNewClientError(err error) error {
-	errs := []error{err}
-	if joined, ok := err.(interface{ Unwrap() []error }); ok {
-		errs = joined.Unwrap()
-	}
-	var creds, projectID, endpoint string // what to set, in this order
-	var others []string
-	for _, e := range errs {
-		switch {
-		case errors.Is(e, cph.ErrMissingCredentials):
-			detail := e.Error()
-			if _, after, ok := strings.Cut(detail, cph.ErrMissingCredentials.Error()+": "); ok {
-				detail = strings.TrimSuffix(after, libraryHint)
-			}
-			creds = "credentials: " + detail
-		case errors.Is(e, cph.ErrMissingProjectID):
-			projectID = "set --project-id or " + envProjectID + ", or --region so that it can be discovered"
-		case errors.Is(e, cph.ErrMissingEndpoint):
-			endpoint = "set --region (such as cn-north-4), " + envRegion + " or --endpoint"
-		default:
-			others = append(others, e.Error())
+	add := func(from, value string, option func(string) cph.Option) {
+		if value != "" {
+			tgt.settings = append(tgt.settings, setting{from: from, value: value, option: option(value)})
+			tgt.options = append(tgt.options, option(value))
 		}
 	}
-	lines := slices.DeleteFunc([]string{creds, projectID, endpoint}, func(s string) bool { return s == "" })
-	if len(lines) == 0 {
-		return err
+	add("--project-id", o.projectID, cph.WithProjectID)
+	switch {
+	case o.region != "":
+		add("--region", o.region, cph.WithRegion)
+	case o.endpoint == "":
+		add(envRegion, os.Getenv(envRegion), cph.WithRegion)
 	}
-	return &usageError{msg: "missing configuration:\n  " + strings.Join(append(lines, others...), "\n  ") +
-		"\n  (or try --demo, which needs none of these)"}
+	add("--endpoint", o.endpoint, cph.WithEndpoint)
+	return tgt
 }
 
 // configErrors are the library's errors that mean the configuration, not

@@ -48,16 +48,16 @@ func newFlagSet(o *options) *flag.FlagSet {
 	fs.StringVar(&o.region, "region", "", "region `ID`, such as cn-north-4; the endpoint is then https://cph.{region}.myhuaweicloud.com (default $"+envRegion+")")
 	fs.StringVar(&o.endpoint, "endpoint", "", "endpoint `URL`, overriding the region's")
 	fs.StringVar(&o.projectID, "project-id", "", "project `ID` (default $"+envProjectID+", else the profile file's, else discovered from IAM for the region)")
-	fs.Func("type", "list only images of this `type`: "+joinImageTypes()+" (default all)", func(v string) error {
-		t := cph.ImageType(v)
-		if v != "" && !t.IsKnown() {
+	fs.Func("type", "list only images of this `type`, in any case: "+joinImageTypes()+" (default all)", func(v string) error {
+		t := cph.ImageType(strings.ToLower(v))
+		if !t.IsKnown() {
 			return fmt.Errorf("must be one of %s", joinImageTypes())
 		}
 		o.imageType = t
 		return nil
 	})
-	fs.StringVar(&o.label, "label", "", "list only images with this image `label`, such as cloud_phone")
-	fs.StringVar(&o.os, "os", "", "list only images of this `OS`: an OS type (aosp) or an OS name or its start (AOSP7.1.1, AOSP7)")
+	fs.StringVar(&o.label, "label", "", "list only images with this image `label`, in any case, such as cloud_phone; one no image has and the library does not know ("+joinLabels()+") lists nothing, with a warning")
+	fs.StringVar(&o.os, "os", "", "list only images of this `OS`, in any case: an OS type (aosp), or an OS name or its start cut at a version boundary (AOSP7.1.1, AOSP7 and AOSP7.1 match AOSP7.1.1; AOSP1 does not match AOSP10)")
 	fs.Func("output", "output `format`: table or json (default table)", func(v string) error {
 		if v != outputTable && v != outputJSON {
 			return errors.New("must be table or json")
@@ -66,10 +66,18 @@ func newFlagSet(o *options) *flag.FlagSet {
 		return nil
 	})
 	fs.DurationVar(&o.timeout, "timeout", 30*time.Second, "give up after this `duration`")
-	fs.BoolVar(&o.verbose, "verbose", false, "log each request to stderr (secrets redacted)")
-	fs.BoolVar(&o.version, "version", false, "print the version and exit")
+	fs.BoolVar(&o.verbose, "verbose", false, "log each request to stderr, and the library's own text of an error (secrets redacted)")
+	fs.BoolVar(&o.version, "version", false, "print the version and exit: the module version of the build (go install ...@v1.2.3), else the library's")
 	fs.BoolVar(&o.demo, "demo", false, "list demo images (the documented sample, a private and a shared one) from an in-process fake server; needs no credentials")
 	return fs
+}
+
+func joinLabels() string {
+	var names []string
+	for _, l := range cph.ImageLabel("").Values() {
+		names = append(names, string(l))
+	}
+	return strings.Join(names, ", ")
 }
 
 func joinImageTypes() string {
@@ -128,5 +136,9 @@ Flags:
 	fs.SetOutput(w)
 	fs.PrintDefaults()
 	fmt.Fprintln(w, `
-Exit status: 0 success, 1 API or network failure, 2 usage or configuration error.`)
+A retry the client waits for is said on stderr, one line each, with or
+without --verbose.
+
+Exit status: 0 success, 1 API or network failure, 2 usage or configuration
+error, 130 interrupted (SIGINT, Ctrl-C).`)
 }

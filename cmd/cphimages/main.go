@@ -18,9 +18,16 @@
 // of the documented sample, then a private image and a shared one, so
 // that every --type shows something.
 //
+// Every message names the flag or the environment variable to look at,
+// never a Go option of the library; with --verbose the library's own text
+// follows. While the call runs, each retry the client waits for is said on
+// stderr ("attempt 1 of 3 failed (503 Service Unavailable); retrying in
+// 120ms"). --version prints the module version of the build (as go install
+// records it), else the library's cph.Version.
+//
 // Exit status: 0 on success, 1 when the API or the network failed (the
 // status, code, message and request ID go to stderr), 2 for a usage or
-// configuration error.
+// configuration error, 130 when SIGINT (Ctrl-C) ended the call.
 package main
 
 import (
@@ -31,6 +38,11 @@ import (
 
 func main() {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
+	go func() {
+		// After the first SIGINT, a second one kills at once.
+		<-ctx.Done()
+		stop()
+	}()
 	code := run(ctx, os.Args[1:], os.Stdout, os.Stderr)
 	stop()
 	os.Exit(code)

@@ -14,7 +14,7 @@ import (
 
 // filterImages keeps the images with the given label and OS; an empty
 // filter keeps every image. Both compare case-insensitively; the OS matches
-// an image's OS type, or its OS name or the start of it.
+// as matchesOS says.
 func filterImages(images []cph.PhoneImage, label, os string) []cph.PhoneImage {
 	out := make([]cph.PhoneImage, 0, len(images))
 	for _, img := range images {
@@ -29,9 +29,42 @@ func filterImages(images []cph.PhoneImage, label, os string) []cph.PhoneImage {
 	return out
 }
 
+// matchesOS reports whether the image is of the OS os: its OS type (aosp),
+// or its OS name or a start of it that ends at a version boundary, so that
+// a version number is never cut: AOSP7, AOSP7.1 and AOSP7.1.1 match
+// AOSP7.1.1, AOSP1 matches AOSP1 and AOSP1.2.3 but not AOSP10, and AOSP,
+// ending in no digit, matches every AOSP name.
 func matchesOS(img cph.PhoneImage, os string) bool {
-	name := strings.ToLower(img.OSName)
-	return strings.EqualFold(img.OSType, os) || strings.HasPrefix(name, strings.ToLower(os))
+	if strings.EqualFold(img.OSType, os) {
+		return true
+	}
+	name, want := strings.ToLower(img.OSName), strings.ToLower(os)
+	if !strings.HasPrefix(name, want) {
+		return false
+	}
+	if len(name) == len(want) {
+		return true
+	}
+	return !isDigit(want[len(want)-1]) || !isDigit(name[len(want)])
+}
+
+func isDigit(c byte) bool { return '0' <= c && c <= '9' }
+
+// unknownLabelWarning returns the warning for a --label that matched none
+// of the listed images and is not one of the library's labels (a likely
+// typo), or "" when there is nothing to say. A label no image had but the
+// library knows is an answer, not a mistake, and gets no word; nor does an
+// unknown one that some image had (a label newer than the library).
+func unknownLabelWarning(label string, listed []cph.PhoneImage) string {
+	if label == "" || cph.ImageLabel(strings.ToLower(label)).IsKnown() {
+		return ""
+	}
+	for _, img := range listed {
+		if strings.EqualFold(string(img.Label), label) {
+			return ""
+		}
+	}
+	return fmt.Sprintf("warning: no image has --label %q, and it is none of the known labels: %s", label, joinLabels())
 }
 
 // writeJSON writes the images as the API's JSON document

@@ -9,6 +9,7 @@ import (
 	"net/http/httptest"
 	"os"
 	"path/filepath"
+	"runtime/debug"
 	"strings"
 	"testing"
 	"time"
@@ -166,56 +167,6 @@ func TestDemo_EveryTypeShowsSomething(t *testing.T) {
 	}
 }
 
-func TestUsageAndConfigErrors(t *testing.T) {
-	srv := newServer(t)
-	good := serverEnv(srv)
-	tests := map[string]struct {
-		env  env
-		args []string
-		want []string // in stderr
-	}{
-		"unknown type":       {good, []string{"--endpoint", srv.URL, "--type", "bogus"}, []string{`"bogus"`, "-type", "public, private, share, all"}},
-		"upper-case type":    {good, []string{"--endpoint", srv.URL, "--type", "PUBLIC"}, []string{`"PUBLIC"`}},
-		"unknown output":     {good, []string{"--endpoint", srv.URL, "--output", "xml"}, []string{`"xml"`, "table or json"}},
-		"unknown flag":       {good, []string{"--nope"}, []string{"-nope"}},
-		"argument":           {good, []string{"--endpoint", srv.URL, "images"}, []string{`unexpected argument "images"`}},
-		"zero timeout":       {good, []string{"--endpoint", srv.URL, "--timeout", "0"}, []string{"--timeout must be positive"}},
-		"bad timeout":        {good, []string{"--timeout", "soon"}, []string{`"soon"`, "-timeout"}},
-		"demo with endpoint": {good, []string{"--demo", "--endpoint", srv.URL}, []string{"--demo", "--endpoint"}},
-		"demo with project":  {env{}, []string{"--demo", "--project-id", "p"}, []string{"--project-id"}},
-		"bad region":         {good, []string{"--region", "North China"}, []string{"region", `"North China"`}},
-		"bad endpoint":       {good, []string{"--endpoint", "ftp://example.com"}, []string{"invalid endpoint"}},
-		"bad project ID":     {good, []string{"--endpoint", srv.URL, "--project-id", "a/b"}, []string{"project ID"}},
-		"nothing configured": {env{}, nil, []string{"missing configuration", envAK, envSK, envCredsFile, envProjectID, "--project-id", "--region", "--endpoint", "--demo"}},
-		"no secret key":      {env{envAK: "AK", envProjectID: "p"}, []string{"--region", "cn-north-4"}, []string{envAK + " is set but " + envSK + " is not", "the profile file", "--demo"}},
-		"no access key":      {env{envSK: "SK", envProjectID: "p"}, []string{"--region", "cn-north-4"}, []string{envSK + " is set but " + envAK + " is not"}},
-		"no project ID":      {env{envAK: "AK", envSK: "SK"}, []string{"--endpoint", srv.URL}, []string{"set --project-id or " + envProjectID + ", or --region"}},
-		"no region":          {good, nil, []string{"--region", "--endpoint"}},
-		"bad access key":     {env{envAK: "A K", envSK: "SK", envProjectID: "p"}, []string{"--region", "cn-north-4"}, []string{"invalid credentials"}},
-		"bad profile file":   {env{envCredsFile: writeProfile(t, "[basic]\nak AK\n")}, []string{"--endpoint", srv.URL}, []string{"invalid credentials"}},
-		"profile without sk": {env{envCredsFile: writeProfile(t, "[basic]\nak = AK\n")}, []string{"--endpoint", srv.URL}, []string{"invalid credentials", "has ak but no sk"}},
-		"profile no [basic]": {env{envCredsFile: writeProfile(t, "[default]\nak = AK\nsk = SK\n")}, []string{"--endpoint", srv.URL}, []string{"invalid credentials", "has no [basic] section"}},
-	}
-	for name, tt := range tests {
-		t.Run(name, func(t *testing.T) {
-			before := len(srv.Requests())
-			r := runCLI(t, tt.env, tt.args...)
-			assert.Equal(t, exitUsage, r.code, "stderr: %s", r.stderr)
-			assert.Empty(t, r.stdout)
-			for _, w := range tt.want {
-				assert.Contains(t, r.stderr, w)
-			}
-			assert.Len(t, srv.Requests(), before, "a usage error sends nothing")
-		})
-	}
-
-	// Only what is missing is named.
-	r := runCLI(t, env{envAK: "AK", envProjectID: "p"}, "--region", "cn-north-4")
-	assert.Contains(t, r.stderr, "credentials: ")
-	assert.NotContains(t, r.stderr, "--project-id")
-	assert.NotContains(t, r.stderr, "set --region")
-}
-
 // writeProfile writes a profile file in a temporary directory and returns
 // its path.
 func writeProfile(t *testing.T, content string) string {
@@ -330,12 +281,14 @@ func TestProjectIDDiscovery(t *testing.T) {
 func TestHelpAndVersion(t *testing.T) {
 	r := runCLI(t, env{}, "--version")
 	assert.Equal(t, exitOK, r.code)
-	assert.Equal(t, "cphimages "+cph.Version+"\n", r.stdout)
+	assert.Equal(t, "cphimages "+version(debug.ReadBuildInfo)+"\n", r.stdout)
+	assert.Equal(t, "cphimages "+cph.Version+"\n", r.stdout, "a test binary records no module version")
 
 	for _, arg := range []string{"-h", "--help"} {
 		r = runCLI(t, env{}, arg)
 		assert.Equal(t, exitOK, r.code)
-		for _, w := range []string{"Usage: cphimages", "-demo", "-output", envAK, envSK, envToken, envProjectID, envRegion, "Exit status"} {
+		for _, w := range []string{"Usage: cphimages", "-demo", "-output", envAK, envSK, envToken, envProjectID, envRegion, "Exit status",
+			"130 interrupted", "lists nothing, with a warning", "AOSP1 does not match AOSP10", "in any case", "retry"} {
 			assert.Contains(t, r.stdout, w)
 		}
 	}
@@ -438,19 +391,22 @@ func TestFilters(t *testing.T) {
 		query string // the image_type sent
 		want  []string
 	}{
-		"no filter":      {nil, "", []string{"0a1b2c3d4e5f60718293a4b5c6d7e8f9", "ffeeddccbbaa99887766554433221100", "11112222333344445555666677778888", "shared"}},
-		"type all":       {[]string{"--type", "all"}, "all", []string{"0a1b2c3d4e5f60718293a4b5c6d7e8f9", "ffeeddccbbaa99887766554433221100", "11112222333344445555666677778888", "shared"}},
-		"type public":    {[]string{"--type", "public"}, "public", []string{"11112222333344445555666677778888"}},
-		"type private":   {[]string{"--type=private"}, "private", []string{"0a1b2c3d4e5f60718293a4b5c6d7e8f9"}},
-		"type share":     {[]string{"--type", "share"}, "share", []string{"shared"}},
-		"label":          {[]string{"--label", "cloud_game_1620"}, "", []string{"0a1b2c3d4e5f60718293a4b5c6d7e8f9"}},
-		"label any case": {[]string{"--label", "CLOUD_FUTURE"}, "", []string{"ffeeddccbbaa99887766554433221100"}},
-		"unknown label":  {[]string{"--label", "nothing"}, "", []string{}},
-		"os type":        {[]string{"--os", "AOSP"}, "", []string{"0a1b2c3d4e5f60718293a4b5c6d7e8f9", "ffeeddccbbaa99887766554433221100", "11112222333344445555666677778888", "shared"}},
-		"os name":        {[]string{"--os", "aosp11"}, "", []string{"11112222333344445555666677778888"}},
-		"os name start":  {[]string{"--os", "AOSP10"}, "", []string{"0a1b2c3d4e5f60718293a4b5c6d7e8f9", "shared"}},
-		"type and label": {[]string{"--type", "share", "--label", "cloud_phone"}, "share", []string{"shared"}},
-		"label and os":   {[]string{"--label", "cloud_phone", "--os", "AOSP11"}, "", []string{}},
+		"no filter":                {nil, "", []string{"0a1b2c3d4e5f60718293a4b5c6d7e8f9", "ffeeddccbbaa99887766554433221100", "11112222333344445555666677778888", "shared"}},
+		"type all":                 {[]string{"--type", "all"}, "all", []string{"0a1b2c3d4e5f60718293a4b5c6d7e8f9", "ffeeddccbbaa99887766554433221100", "11112222333344445555666677778888", "shared"}},
+		"type public":              {[]string{"--type", "public"}, "public", []string{"11112222333344445555666677778888"}},
+		"type private":             {[]string{"--type=private"}, "private", []string{"0a1b2c3d4e5f60718293a4b5c6d7e8f9"}},
+		"type share":               {[]string{"--type", "share"}, "share", []string{"shared"}},
+		"label":                    {[]string{"--label", "cloud_game_1620"}, "", []string{"0a1b2c3d4e5f60718293a4b5c6d7e8f9"}},
+		"label any case":           {[]string{"--label", "CLOUD_FUTURE"}, "", []string{"ffeeddccbbaa99887766554433221100"}},
+		"unknown label":            {[]string{"--label", "nothing"}, "", []string{}},
+		"os type":                  {[]string{"--os", "AOSP"}, "", []string{"0a1b2c3d4e5f60718293a4b5c6d7e8f9", "ffeeddccbbaa99887766554433221100", "11112222333344445555666677778888", "shared"}},
+		"os name":                  {[]string{"--os", "aosp11"}, "", []string{"11112222333344445555666677778888"}},
+		"os name start":            {[]string{"--os", "AOSP10"}, "", []string{"0a1b2c3d4e5f60718293a4b5c6d7e8f9", "shared"}},
+		"os at a version boundary": {[]string{"--os", "AOSP1"}, "", []string{}},
+		"type any case":            {[]string{"--type", "PUBLIC"}, "public", []string{"11112222333344445555666677778888"}},
+		"type mixed case":          {[]string{"--type=Share"}, "share", []string{"shared"}},
+		"type and label":           {[]string{"--type", "share", "--label", "cloud_phone"}, "share", []string{"shared"}},
+		"label and os":             {[]string{"--label", "cloud_phone", "--os", "AOSP11"}, "", []string{}},
 	}
 	for name, tt := range tests {
 		t.Run(name, func(t *testing.T) {
@@ -471,6 +427,9 @@ func TestFilters(t *testing.T) {
 
 			reqs := srv.Requests()
 			assert.Equal(t, tt.query, reqs[len(reqs)-1].Query.Get("image_type"))
+			// Only a label no image has and the library does not know
+			// gets a word.
+			assert.Equal(t, name == "unknown label", strings.Contains(r.stderr, "warning:"), r.stderr)
 		})
 	}
 }
