@@ -104,9 +104,9 @@
 // credentials have a security token, X-Security-Token must carry it, signed
 // or not: the Terraform provider's library adds it after signing and works
 // with temporary credentials against the real gateway. A token the server
-// does not need is ignored. internal/sigv's FuzzVerifyMatchesCoreSigner
-// holds this verifier equal to the core signer on every request the core
-// signer can sign.
+// does not need is ignored. A fuzz test of this module
+// (FuzzVerifyMatchesCoreSigner) holds this verifier equal to the core
+// signer on every request the core signer can sign.
 //
 // The metadata service: NewMetadataServer starts a fake of the ECS instance
 // metadata service (http://169.254.169.254) serving an agency's temporary
