@@ -34,6 +34,36 @@ const (
 	CodeAPINotFound = "APIGW.0101"
 	// CodeInvalidImageType (400) refuses an unknown image_type.
 	CodeInvalidImageType = "CPS.0100"
+
+	// CodeInvalidPaging (400) refuses a ListImages offset below 0 or a
+	// limit outside 1..100, or one that is not a number.
+	CodeInvalidPaging = "CPS.0002"
+	// CodeInvalidStatus (400) refuses a ListImages status other than 0, 1
+	// or 2, and an UpdateImageMember status other than "accepted" or
+	// "rejected".
+	CodeInvalidStatus = "CPS.0010"
+	// CodeImageNotFound (404) answers a request naming a custom image the
+	// project neither owns nor has been offered.
+	CodeImageNotFound = "CPS.0030"
+	// CodeNoPermission (403) refuses a request of a project an image is
+	// shared with for what only its owner may do: delete it, list, add or
+	// remove its members.
+	CodeNoPermission = "CPS.0001"
+
+	// CodeInvalidParameter (400, cphtest's own) refuses a request body
+	// that is not a JSON object of the operation's shape, an
+	// AddImageMember member that is empty or the owner's own project,
+	// and a create_since or create_until that is not an integer.
+	CodeInvalidParameter = "CPHTEST.0001"
+	// CodeMemberExists (409, cphtest's own) refuses an AddImageMember of
+	// a project the image is already shared with, whatever its answer.
+	CodeMemberExists = "CPHTEST.0002"
+	// CodeMemberLimit (400, cphtest's own) refuses an AddImageMember of
+	// an 11th project (MaxImageMembers).
+	CodeMemberLimit = "CPHTEST.0003"
+	// CodeMemberNotFound (404, cphtest's own) answers a DeleteImageMember
+	// of a project the image is not shared with.
+	CodeMemberNotFound = "CPHTEST.0004"
 )
 
 // MaxClockSkew is how far a request's X-Sdk-Date may be from the server's
@@ -51,6 +81,7 @@ type config struct {
 	images      []cph.PhoneImage
 	imagesSet   bool
 	shared      []cph.PhoneImage
+	custom      []cph.Image
 	maxRequests int // how many requests the log keeps
 }
 
@@ -119,13 +150,18 @@ type Server struct {
 	URL string
 
 	gw        *fakegw.Server // the gateway: routing, signatures, faults, request log
-	projectID string
+	projectID string         // the default project's
 	region    string
-	creds     cph.Credentials
+	creds     cph.Credentials // the default project's
+	now       func() time.Time
 
-	mu     sync.Mutex
-	images []cph.PhoneImage
-	shared []cph.PhoneImage
+	mu           sync.Mutex
+	images       []cph.PhoneImage // the default project's phone images
+	shared       []cph.PhoneImage // phone images shared with the default project
+	projects     map[string]cph.Credentials
+	projectOrder []string      // the projects, in the order they were added
+	custom       []cph.Image   // every project's own custom images, in seed order
+	members      []*membership // every share of a custom image, oldest first
 }
 
 // NewServer starts a server on 127.0.0.1 and returns it. Close it when
@@ -147,12 +183,16 @@ func NewServer(opts ...Option) *Server {
 		cfg.images = DocumentedImages()
 	}
 	s := &Server{
-		projectID: cfg.projectID,
-		region:    cfg.region,
-		creds:     cfg.creds,
-		images:    cfg.images,
-		shared:    cfg.shared,
+		projectID:    cfg.projectID,
+		region:       cfg.region,
+		creds:        cfg.creds,
+		now:          cfg.now,
+		images:       cfg.images,
+		shared:       cfg.shared,
+		projects:     map[string]cph.Credentials{cfg.projectID: cfg.creds},
+		projectOrder: []string{cfg.projectID},
 	}
+	s.custom = s.ownImages(cfg.custom)
 	s.gw = fakegw.New(fakegw.Config{
 		Routes:      s.routes(),
 		Default:     http.HandlerFunc(s.notFound),
