@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"net/http"
+	"net/url"
 	"strings"
 	"testing"
 
@@ -141,6 +142,10 @@ func TestAddImageMember_ExistsAndLimit(t *testing.T) {
 	assert.Equal(t, fmt.Sprintf("%032d", 10), members.Members[9].MemberID)
 	assert.NotEqual(t, byte('"'), members.Members[0].CreateTime[0], "member times are JSON numbers")
 	assert.Nil(t, members.RequestID, "the documented answer has none")
+	status, _, body = a.do(t, srv, http.MethodGet, membersPath, url.Values{"limit": {"1"}, "marker": {projectB}}, "")
+	require.Equal(t, http.StatusOK, status)
+	require.NoError(t, json.Unmarshal(body, &members))
+	assert.Len(t, members.Members, cphtest.MaxImageMembers, "marker and limit are not served")
 
 	status, _, _ = a.do(t, srv, http.MethodDelete, membersPath+"/"+projectB, nil, "")
 	require.Equal(t, http.StatusOK, status)

@@ -89,6 +89,22 @@ func TestAddProject_Again(t *testing.T) {
 	assert.Equal(t, http.StatusForbidden, status, "the old key acts on B no more")
 }
 
+// Credentials are told apart by access key: a project added with another
+// project's access key and another secret replaces that key's secret for
+// both.
+func TestAddProject_SharedAccessKey(t *testing.T) {
+	srv := newServer(t)
+	resecret := cph.Credentials{AccessKey: srv.Credentials().AccessKey, SecretKey: "another-secret"}
+	srv.AddProject(projectB, resecret)
+	for _, project := range []string{srv.ProjectID(), projectB} {
+		status, _, _ := rawRequest{path: customImagesPath, creds: resecret, project: project}.do(t, srv)
+		assert.Equal(t, http.StatusOK, status, "the new secret, in %s", project)
+	}
+	status, _, _ := rawRequest{path: customImagesPath, creds: cph.Credentials{AccessKey: cphtest.DefaultAccessKey,
+		SecretKey: cphtest.DefaultSecretKey}}.do(t, srv)
+	assert.Equal(t, http.StatusUnauthorized, status, "the old secret no more")
+}
+
 func TestClientOptionsFor(t *testing.T) {
 	creds := cph.Credentials{AccessKey: "CPHTESTPROJECTBKEY01", SecretKey: "b", SecurityToken: "b-token"}
 	srv := newServer(t, cphtest.WithImages(publicImage, privateImage))

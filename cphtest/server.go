@@ -28,7 +28,8 @@ const (
 	// CodeAuthFailed (401) refuses a bad signature, an unknown access key,
 	// a missing or wrong security token, or an expired X-Sdk-Date.
 	CodeAuthFailed = "APIGW.0301"
-	// CodeProjectUnavailable (403) refuses another project's ID.
+	// CodeProjectUnavailable (403) refuses a project the server does not
+	// serve or the signing keys may not act on.
 	CodeProjectUnavailable = "APIGW.0310"
 	// CodeAPINotFound (404) answers an unknown path or method.
 	CodeAPINotFound = "APIGW.0101"
@@ -211,14 +212,17 @@ func NewServer(opts ...Option) *Server {
 // more than once.
 func (s *Server) Close() { s.gw.Close() }
 
-// ProjectID returns the project ID the server serves.
+// ProjectID returns the ID of the server's default project: the one
+// NewServer serves (AddProject adds others).
 func (s *Server) ProjectID() string { return s.projectID }
 
-// Credentials returns the credentials the server accepts.
+// Credentials returns the credentials of the default project (AddProject
+// adds others).
 func (s *Server) Credentials() cph.Credentials { return s.creds }
 
-// ClientOptions returns the options that point a cph.Client at the server:
-// its endpoint, project ID and credentials.
+// ClientOptions returns the options that point a cph.Client at the server
+// as its default project: its endpoint, project ID and credentials
+// (ClientOptionsFor gives those of another project).
 func (s *Server) ClientOptions() []cph.Option {
 	return []cph.Option{
 		cph.WithEndpoint(s.URL),
@@ -241,8 +245,10 @@ func (s *Server) SetSharedImages(images ...cph.PhoneImage) {
 	s.shared = slices.Clone(images)
 }
 
-// Images returns every image the server lists for image_type "all": the
-// project's own, then the shared ones.
+// Images returns the phone images the server lists for image_type "all"
+// in the default project, as seeded: the project's own, then the shared
+// ones. The custom images shared with it that it accepted, which
+// ListPhoneImages lists after them, are not in it (see CustomImages).
 func (s *Server) Images() []cph.PhoneImage {
 	s.mu.Lock()
 	defer s.mu.Unlock()
