@@ -18,12 +18,17 @@
 //     images with is_public 1, "private" those with is_public 2, "share"
 //     the images seeded with WithSharedImages or SetSharedImages, and "all"
 //     or no image_type every image. Shared images are only listed by
-//     "share" and "all".
+//     "share" and "all". Custom images shared with the project and
+//     accepted are listed by "share" and "all" too (see Custom images).
+//   - It serves CPH's custom-image operations: ListImages, DeleteImage,
+//     ListImageMembers, AddImageMember, UpdateImageMember and
+//     DeleteImageMember (see Custom images), for every project it serves.
 //   - It serves IAM's GET /v3/projects (KeystoneListProjects) too: the
-//     server's one project, named after its region (DefaultRegion unless
-//     WithRegion), or an empty list when the name query asks for another
-//     name. A client made with DiscoveryOptions has no project ID and
-//     discovers it there on its first call.
+//     projects of the signing keys (the server's own; those of AddProject
+//     with the same access key), each named after its region
+//     (DefaultRegion unless WithRegion), or an empty list when the name
+//     query asks for another name. A client made with DiscoveryOptions
+//     has no project ID and discovers it there on its first call.
 //   - It verifies AK/SK signatures (SDK-HMAC-SHA256 and SDK-HMAC-SM3) over
 //     exactly the headers the Authorization header's SignedHeaders lists,
 //     whichever they are, as the gateway does; so it accepts this module's
@@ -39,19 +44,44 @@
 //
 // with these statuses and codes:
 //
-//	401 APIGW.0301  no, malformed or wrong signature ("Incorrect IAM
-//	                authentication information: verify aksk signature fail"),
-//	                an unknown access key ("... Get secretKey failed ..."),
-//	                a missing or wrong security token when the server's
-//	                credentials have one ("... decrypt token fail"), or an
-//	                X-Sdk-Date more than 15 minutes from the server's clock
-//	                ("... signature expired", with a Date header)
-//	403 APIGW.0310  a project ID other than the server's, in the path or
-//	                in X-Project-Id ("The project is unavailable.")
-//	404 APIGW.0101  an unknown path or method ("The API does not exist or
-//	                has not been published in the environment.")
-//	400 CPS.0100    an image_type other than public, private, share or all
-//	                ("Parameter: image_type is invalid.")
+//	401 APIGW.0301    no, malformed or wrong signature ("Incorrect IAM
+//	                  authentication information: verify aksk signature fail"),
+//	                  an unknown access key ("... Get secretKey failed ..."),
+//	                  a missing or wrong security token when the server's
+//	                  credentials have one ("... decrypt token fail"), or an
+//	                  X-Sdk-Date more than 15 minutes from the server's clock
+//	                  ("... signature expired", with a Date header)
+//	403 APIGW.0310    a project the server does not serve, or one the
+//	                  signing keys may not act on (another project's keys),
+//	                  in the path, or an X-Project-Id other than the path's
+//	                  ("The project is unavailable.")
+//	404 APIGW.0101    an unknown path or method ("The API does not exist or
+//	                  has not been published in the environment.")
+//	400 CPS.0100      an image_type other than public, private, share or all
+//	                  (ListPhoneImages), or other than private, share or
+//	                  public (ListImages) ("Parameter: image_type is
+//	                  invalid.")
+//	400 CPS.0002      a ListImages offset below 0, a limit outside 1..100, or
+//	                  either not an integer ("Parameter: offset or limit is
+//	                  invalid.")
+//	400 CPS.0010      a ListImages status other than 0, 1 or 2, and an
+//	                  UpdateImageMember status other than "accepted" or
+//	                  "rejected" ("Parameter: status is invalid.")
+//	404 CPS.0030      a custom image the project neither owns nor has been
+//	                  offered ("Parameter: image_id is invalid.")
+//	403 CPS.0001      a project an image is shared with asking what only
+//	                  the owner may: DeleteImage, ListImageMembers,
+//	                  AddImageMember, DeleteImageMember ("No permission to
+//	                  request resources.")
+//	400 CPHTEST.0001  a request body that is not a JSON object of the
+//	                  operation's shape; an AddImageMember member that is
+//	                  empty or the owner's own project; a create_since or
+//	                  create_until that is not an integer
+//	409 CPHTEST.0002  an AddImageMember of a project the image is already
+//	                  shared with, whatever its answer
+//	400 CPHTEST.0003  an AddImageMember of an 11th project
+//	404 CPHTEST.0004  a DeleteImageMember of a project the image is not
+//	                  shared with
 //
 // Sources and choices. APIGW.0301, APIGW.0101 and APIGW.0310, their
 // statuses and messages, and the 15-minute window for X-Sdk-Date come from
@@ -65,7 +95,17 @@
 // authorization failure (cph.IsAuthError reports true for any 403). CPH's
 // own error table (https://support.huaweicloud.com/intl/en-us/api-cph/ErrorCode.html)
 // lists no code for image_type; CPS.0100 is this package's choice, worded
-// like the table's "Parameter: <name> is invalid." entries. Tests should
+// like the table's "Parameter: <name> is invalid." entries. CPS.0002,
+// CPS.0010 and CPS.0030, and their messages, are that table's; it gives
+// every CPS code the status 400, and the fake answers 404 for CPS.0030 (an
+// image it does not know), so that cph.IsNotFound holds. CPS.0001 and its
+// message ("No permission to request resources.") come from an older
+// edition of the table (https://support.huaweicloud.com/en-us/api-cph/cph_api_0604.html),
+// also at 400; the fake answers 403, an authorization failure. The
+// CPHTEST.* codes, their statuses and messages are this package's own:
+// no public page shows what the service answers for a duplicate member, a
+// full image, an unknown member or a malformed body, and a code of the
+// service's own form might one day mean something else. Tests should
 // match on the status or on the Code constants rather than on message text.
 //
 // What is verified, and on what each rule rests. The Authorization header
@@ -104,9 +144,72 @@
 // credentials have a security token, X-Security-Token must carry it, signed
 // or not: the Terraform provider's library adds it after signing and works
 // with temporary credentials against the real gateway. A token the server
-// does not need is ignored. internal/sigv's FuzzVerifyMatchesCoreSigner
-// holds this verifier equal to the core signer on every request the core
-// signer can sign.
+// does not need is ignored. A fuzz test of this module
+// (FuzzVerifyMatchesCoreSigner) holds this verifier equal to the core
+// signer on every request the core signer can sign.
+//
+// Custom images. Each project has its own custom images, seeded with
+// WithCustomImages or SetCustomImages (CustomImages returns them): an
+// image belongs to the project its ProjectID names, the default project
+// when it names none, and is stored as that project's private image
+// (Type "private", ProjectID the owner). AddProject adds a project with
+// its own credentials (ClientOptionsFor gives a client of it); a request
+// may act only on the projects of the keys that signed it. The operations,
+// signed as ListPhoneImages is (the hash of a POST's or PUT's JSON body is
+// part of the signature, and a body that does not match it is refused
+// with 401 APIGW.0301):
+//
+//   - GET /v1/{project_id}/cloud-phone/images (ListImages) answers
+//     {"image_infos": [...], "total": N, "request_id": "..."}: the
+//     project's own images, then those shared with it that it accepted
+//     (image_type "share", src_project_id the owner's project, no
+//     project_id), in the order seeded; total is how many match the
+//     filters, on every page. The query: image_type (private, share; the
+//     older English page's public is taken and matches nothing, since no
+//     custom image is public), status (0, 1, 2), image_id and image_name
+//     (exact matches: the pages do not say whether the service matches
+//     parts of names), src_project_id, create_since and create_until
+//     (epoch milliseconds, as the member list's times are; both bounds
+//     inclusive, this package's choice; an image without a create time
+//     matches no bound), offset (>= 0, default 0) and limit (1..100,
+//     default 100). A parameter sent empty counts as not sent.
+//     create_time and update_time are JSON strings of epoch milliseconds,
+//     such as "1713320018058": the page types them as strings without a
+//     format, and that form is this package's choice. For a zero Created
+//     or Updated the answer carries CreatedRaw or UpdatedRaw as a string,
+//     or leaves the field out, so that a test can serve a form a client
+//     does not read.
+//   - DELETE /v1/{project_id}/cloud-phone/images/{image_id} (DeleteImage)
+//     deletes the project's own image, and every share of it, and answers
+//     {"request_id": "..."}.
+//   - GET /v1/{project_id}/cloud-phone/images/{image_id}/members
+//     (ListImageMembers), in the owner's project, answers
+//     {"members": [...]}: every project the image is shared with, whatever
+//     its answer, oldest share first, with image_id, member_id and
+//     create_time and update_time as JSON numbers of epoch milliseconds
+//     (as the page's example), by the server's clock (WithClock). As
+//     documented, the body has no request_id (X-Request-Id has it); the
+//     newer pages' marker and limit are not served (ignored).
+//   - POST …/members (AddImageMember), in the owner's project, with
+//     {"member": "<project ID>"}, shares the image with that project,
+//     which need not be one the server serves; the share is pending until
+//     the member answers. At most 10 members an image (MaxImageMembers,
+//     from the AddImageMember page).
+//   - PUT …/members (UpdateImageMember), in the member's project, with
+//     {"status": "accepted"} or {"status": "rejected"}, answers every share
+//     of image_id with the project; it may answer again later.
+//   - DELETE …/members/{member_id} (DeleteImageMember), in the owner's
+//     project, ends the share, whatever the member's answer.
+//
+// A pending or rejected share is invisible to the member; an accepted one
+// is listed by its ListImages, and by its ListPhoneImages for image_type
+// "share", "all" or none, as a phone image of this package's choosing
+// (the pages do not say how): the custom image's ID and name, os_type
+// "aosp", its Version as os_name, is_public 2 (private) and image_label
+// "cloud_phone". A project's own custom images are not among its phone
+// images (those are SetImages'), and a project other than the default sees
+// the public images of SetImages only. A member can neither delete the
+// owner's image nor list, add or remove its members (403 CPS.0001).
 //
 // The metadata service: NewMetadataServer starts a fake of the ECS instance
 // metadata service (http://169.254.169.254) serving an agency's temporary
@@ -124,8 +227,10 @@
 // with extra headers such as Retry-After; a slow answer (Delay); no answer
 // at all (Hang); a reset connection (Reset); or an answer cut short
 // (Truncate). Faults apply to every route, IAM's included, unless
-// Fault.Operation narrows them to one ("ListPhoneImages",
-// "KeystoneListProjects"), and they come before routing and signature
+// Fault.Operation narrows them to one ("ListPhoneImages", "ListImages",
+// "DeleteImage", "ListImageMembers", "AddImageMember",
+// "UpdateImageMember", "DeleteImageMember", "KeystoneListProjects"), and
+// they come before routing and signature
 // checks, as a gateway's do. They queue: each request gets the first
 // pending fault that matches it. FailNext(n, status, code, message) is the
 // shorthand for the commonest fault; it replaces every pending one. Close

@@ -2,6 +2,7 @@ package cphtest
 
 import (
 	"net/http"
+	"time"
 
 	"github.com/cph-go/cph/internal/fakegw"
 )
@@ -29,41 +30,54 @@ import (
 //     answer cut in half, and the zero Fault changes nothing (but still
 //     uses up one of InjectFault's n).
 //
-// Its fields (the type is declared in an internal package, shared with
-// this module's own tests) are:
-//
-//   - Operation string: the operation the fault is for, "ListPhoneImages"
-//     (GET /v1/{project_id}/cloud-phone/phone-images) or
-//     "KeystoneListProjects" (IAM's GET /v3/projects); "" matches every
-//     request, one to a path the server does not serve included, and an
-//     operation the server does not serve matches no request.
-//   - Status int: the answer's HTTP status, such as 503.
-//   - Code, Message string: the error_code and error_msg of the gateway's
-//     error document, the body when Body is "".
-//   - Body string: sent as the answer's body instead of the error
-//     document, such as a proxy's HTML page. Its Content-Type is the one
-//     Header gives, else application/json for a JSON object, else the one
-//     http.DetectContentType finds ("text/html; charset=utf-8" for HTML).
-//   - Header http.Header: headers to set on the answer, such as
-//     Retry-After; they replace the server's own headers of the same
-//     names (names are canonicalised). Content-Length is always the
-//     body's and cannot be set.
-//   - Delay time.Duration: how long the server waits before answering; 0
-//     or less waits not at all. The wait is cut short when the request's
-//     context ends or Close is called, and the request then gets no
-//     answer (its connection is closed).
-//   - Hang bool: hold the request without ever answering it.
-//   - Reset bool: close the connection with a TCP reset instead of
-//     answering.
-//   - Truncate bool: send the answer's headers with the whole body's
-//     Content-Length but only the first half of the body (len/2 bytes),
-//     and then close the connection. An answer that has no body (such as
-//     a 204) is sent whole.
-//
 // Whatever the fault, the server records the request (see Requests) and
 // numbers it, and an answer carries X-Request-Id and Date as every answer
 // does.
-type Fault = fakegw.Fault
+type Fault struct {
+	// Operation is the operation the fault is for, as the server names
+	// its routes: "ListPhoneImages" (GET
+	// /v1/{project_id}/cloud-phone/phone-images), "ListImages",
+	// "DeleteImage", "ListImageMembers", "AddImageMember",
+	// "UpdateImageMember", "DeleteImageMember" (the custom-image routes
+	// the package documentation lists) or "KeystoneListProjects" (IAM's
+	// GET /v3/projects). "" matches every request, one to a path the
+	// server does not serve included, and an operation the server does
+	// not serve matches no request.
+	Operation string
+
+	// Status is the answer's HTTP status, such as 503.
+	Status int
+	// Code and Message are the error_code and error_msg of the gateway's
+	// error document, the body when Body is "".
+	Code, Message string
+	// Body is sent as the answer's body instead of the error document,
+	// such as a proxy's HTML page. Its Content-Type is the one Header
+	// gives, else application/json for a JSON object, else the one
+	// http.DetectContentType finds ("text/html; charset=utf-8" for HTML).
+	Body string
+
+	// Header holds headers to set on the answer, such as Retry-After;
+	// they replace the server's own headers of the same names (names are
+	// canonicalised). Content-Length is always the body's and cannot be
+	// set.
+	Header http.Header
+
+	// Delay is how long the server waits before answering; 0 or less
+	// waits not at all. The wait is cut short when the request's context
+	// ends or Close is called, and the request then gets no answer (its
+	// connection is closed).
+	Delay time.Duration
+
+	// Hang holds the request without ever answering it.
+	Hang bool
+	// Reset closes the connection with a TCP reset instead of answering.
+	Reset bool
+	// Truncate sends the answer's headers with the whole body's
+	// Content-Length but only the first half of the body (len/2 bytes),
+	// and then closes the connection. An answer that has no body (such as
+	// a 204) is sent whole.
+	Truncate bool
+}
 
 // InjectFault makes the next n requests that f matches get f: those of
 // f.Operation, or every request when f.Operation is "". Faults apply to
@@ -86,7 +100,7 @@ type Fault = fakegw.Fault
 // no sense together is read as Fault's documentation says (Hang wins over
 // Reset, Reset over an answer, a status outside 200..599 is 500). f is
 // copied: changing f.Header afterwards does not change the fault.
-func (s *Server) InjectFault(n int, f Fault) { s.gw.InjectFault(n, f) }
+func (s *Server) InjectFault(n int, f Fault) { s.gw.InjectFault(n, fakegw.Fault(f)) }
 
 // FailNext makes the next n requests fail with status and the gateway's
 // error document carrying code and message, whatever they ask for. It is
@@ -98,5 +112,5 @@ func (s *Server) FailNext(n int, status int, code, message string) {
 	if status < 200 || status > 599 {
 		status = http.StatusInternalServerError
 	}
-	s.gw.ReplaceFaults(n, Fault{Status: status, Code: code, Message: message})
+	s.gw.ReplaceFaults(n, fakegw.Fault{Status: status, Code: code, Message: message})
 }

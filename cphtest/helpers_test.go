@@ -55,6 +55,9 @@ type rawRequest struct {
 	signToken bool      // put X-Security-Token among the signed headers
 	sendToken string    // X-Security-Token to send, if any
 	unsigned  bool      // send no Authorization header
+	project   string    // replaces "{project_id}", and is X-Project-Id; the server's if empty
+	body      string    // the body, signed, sent as application/json
+	sentBody  *string   // when set, sent instead of body (body is still what is signed)
 }
 
 // do sends r to srv and returns the status, headers and body.
@@ -71,14 +74,31 @@ func (r rawRequest) do(t *testing.T, srv *cphtest.Server) (int, http.Header, []b
 	}
 	u, err := url.Parse(srv.URL)
 	require.NoError(t, err)
-	u.Path = strings.ReplaceAll(r.path, "{project_id}", srv.ProjectID())
+	project := r.project
+	if project == "" {
+		project = srv.ProjectID()
+	}
+	u.Path = strings.ReplaceAll(r.path, "{project_id}", project)
 	u.RawQuery = r.query.Encode()
-	req, err := http.NewRequestWithContext(ctx(t), r.method, u.String(), nil)
+	sent := r.body
+	if r.sentBody != nil {
+		sent = *r.sentBody
+	}
+	var body io.Reader
+	if sent != "" {
+		body = strings.NewReader(sent)
+	}
+	req, err := http.NewRequestWithContext(ctx(t), r.method, u.String(), body)
 	require.NoError(t, err)
 	date := r.date.UTC().Format(sigv.DateFormat)
 	req.Header.Set(sigv.HeaderDate, date)
-	req.Header.Set("X-Project-Id", srv.ProjectID())
-	headers := []sigv.Header{{Name: "Host", Value: u.Host}, {Name: sigv.HeaderDate, Value: date}, {Name: "X-Project-Id", Value: srv.ProjectID()}}
+	req.Header.Set("X-Project-Id", project)
+	headers := []sigv.Header{{Name: "Host", Value: u.Host}, {Name: sigv.HeaderDate, Value: date}, {Name: "X-Project-Id", Value: project}}
+	contentType := ""
+	if sent != "" || r.body != "" {
+		contentType = "application/json"
+		req.Header.Set("Content-Type", contentType)
+	}
 	if r.sendToken != "" {
 		req.Header.Set("X-Security-Token", r.sendToken)
 		if r.signToken {
@@ -88,6 +108,7 @@ func (r rawRequest) do(t *testing.T, srv *cphtest.Server) (int, http.Header, []b
 	if !r.unsigned {
 		auth, err := sigv.Sign(r.scheme, sigv.Request{
 			Method: r.method, Host: u.Host, Path: u.Path, Query: u.Query(), Headers: headers,
+			ContentType: contentType, Body: []byte(r.body),
 		}, r.creds.AccessKey, r.creds.SecretKey)
 		require.NoError(t, err)
 		req.Header.Set(sigv.HeaderAuthorization, auth)
@@ -95,9 +116,9 @@ func (r rawRequest) do(t *testing.T, srv *cphtest.Server) (int, http.Header, []b
 	resp, err := http.DefaultTransport.RoundTrip(req)
 	require.NoError(t, err)
 	defer resp.Body.Close()
-	body, err := io.ReadAll(resp.Body)
+	answer, err := io.ReadAll(resp.Body)
 	require.NoError(t, err)
-	return resp.StatusCode, resp.Header, body
+	return resp.StatusCode, resp.Header, answer
 }
 
 // gatewayError is the error document the server answers with.

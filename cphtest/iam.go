@@ -5,6 +5,7 @@ import (
 	"net/http"
 
 	"github.com/cph-go/cph"
+	"github.com/cph-go/cph/internal/fakegw"
 	"github.com/cph-go/cph/internal/wire"
 )
 
@@ -39,20 +40,24 @@ func (s *Server) DiscoveryOptions() []cph.Option {
 	}
 }
 
-// listProjects serves IAM's GET /v3/projects: the server's one project,
-// named after its region, or none when the name query asks for another
-// name. Like IAM, it is a global service: it takes no project ID.
+// listProjects serves IAM's GET /v3/projects: the projects the request's
+// signer may act on (the server's own, and those AddProject added with
+// the same access key), each named after the server's region, or none
+// when the name query asks for another name. Like IAM, it is a global
+// service: it takes no project ID.
 func (s *Server) listProjects(w http.ResponseWriter, r *http.Request) {
 	base := "http://" + r.Host + "/v3/projects"
 	projects := []wire.Project{}
 	if name := r.URL.Query().Get("name"); name == "" || name == s.region {
-		projects = append(projects, wire.Project{
-			ProjectRef: wire.ProjectRef{ID: s.projectID, Name: s.region},
-			DomainID:   demoDomainID,
-			ParentID:   demoDomainID,
-			Enabled:    true,
-			Links:      wire.Links{Self: base + "/" + s.projectID},
-		})
+		for _, id := range s.projectsOf(fakegw.AccessKey(r)) {
+			projects = append(projects, wire.Project{
+				ProjectRef: wire.ProjectRef{ID: id, Name: s.region},
+				DomainID:   demoDomainID,
+				ParentID:   demoDomainID,
+				Enabled:    true,
+				Links:      wire.Links{Self: base + "/" + id},
+			})
+		}
 	}
 	writeJSON(w, http.StatusOK, wire.ProjectsPage{
 		Projects: wire.Projects[wire.Project]{Projects: &projects},

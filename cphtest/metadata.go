@@ -182,13 +182,13 @@ func (s *MetadataServer) ExpireSessionTokens() {
 // "Service Unavailable") when neither is. For the same reason its answers
 // carry Date but no X-Request-Id. f is copied: changing f.Header
 // afterwards does not change the fault.
-func (s *MetadataServer) InjectFault(n int, f Fault) { s.gw.InjectFault(n, f) }
+func (s *MetadataServer) InjectFault(n int, f Fault) { s.gw.InjectFault(n, fakegw.Fault(f)) }
 
 // Requests returns the requests the server received, in order of arrival,
 // with their method, path, query, headers and time, faulted ones included;
 // it keeps the newest 10,000. The caller gets copies it may change.
 func (s *MetadataServer) Requests() []Request {
-	out := s.gw.Requests()
+	out := requestsOf(s.gw)
 	for i := range out {
 		out[i].Body = nil // the service's requests have none to speak of
 	}

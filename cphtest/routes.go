@@ -14,16 +14,36 @@ import (
 // Operations the server serves, as Fault.Operation names them.
 const (
 	opListPhoneImages      = "ListPhoneImages"
+	opListImages           = "ListImages"           // custom_images.go
+	opDeleteImage          = "DeleteImage"          // custom_images.go
+	opListImageMembers     = "ListImageMembers"     // members.go
+	opAddImageMember       = "AddImageMember"       // members.go
+	opUpdateImageMember    = "UpdateImageMember"    // members.go
+	opDeleteImageMember    = "DeleteImageMember"    // members.go
 	opKeystoneListProjects = "KeystoneListProjects" // IAM, iam.go
+)
+
+// The custom-image routes' paths.
+const (
+	imagesRoute  = "/v1/{project_id}/cloud-phone/images"
+	imageRoute   = imagesRoute + "/{image_id}"
+	membersRoute = imageRoute + "/members"
 )
 
 // routes is the server's route table: every API the fake serves is
 // registered here. Each route sits behind the gateway (internal/fakegw:
 // request ID, Date, recording, injected faults); Signed requires a valid
-// AK/SK signature and inProject the server's project ID in the path.
+// AK/SK signature and inProject a project in the path that the signer may
+// act on.
 func (s *Server) routes() []fakegw.Route {
 	return []fakegw.Route{
 		{Operation: opListPhoneImages, Pattern: "GET /v1/{project_id}/cloud-phone/phone-images", Signed: true, Handler: s.inProject(s.listPhoneImages)},
+		{Operation: opListImages, Pattern: "GET " + imagesRoute, Signed: true, Handler: s.inProject(s.listImages)},
+		{Operation: opDeleteImage, Pattern: "DELETE " + imageRoute, Signed: true, Handler: s.inProject(s.deleteImage)},
+		{Operation: opListImageMembers, Pattern: "GET " + membersRoute, Signed: true, Handler: s.inProject(s.listImageMembers)},
+		{Operation: opAddImageMember, Pattern: "POST " + membersRoute, Signed: true, Handler: s.inProject(s.addImageMember)},
+		{Operation: opUpdateImageMember, Pattern: "PUT " + membersRoute, Signed: true, Handler: s.inProject(s.updateImageMember)},
+		{Operation: opDeleteImageMember, Pattern: "DELETE " + membersRoute + "/{member_id}", Signed: true, Handler: s.inProject(s.deleteImageMember)},
 		{Operation: opKeystoneListProjects, Pattern: "GET /v3/projects", Signed: true, Handler: http.HandlerFunc(s.listProjects)},
 	}
 }
@@ -57,17 +77,4 @@ func writeJSON(w http.ResponseWriter, status int, v any) {
 func (s *Server) notFound(w http.ResponseWriter, _ *http.Request) {
 	s.writeError(w, http.StatusNotFound, CodeAPINotFound,
 		"The API does not exist or has not been published in the environment.")
-}
-
-// inProject refuses a request whose path or X-Project-Id names a project
-// other than the server's.
-func (s *Server) inProject(next http.HandlerFunc) http.HandlerFunc {
-	return func(w http.ResponseWriter, r *http.Request) {
-		header := r.Header.Get("X-Project-Id")
-		if r.PathValue("project_id") != s.projectID || header != "" && header != s.projectID {
-			s.writeError(w, http.StatusForbidden, CodeProjectUnavailable, "The project is unavailable.")
-			return
-		}
-		next(w, r)
-	}
 }

@@ -28,12 +28,43 @@ const (
 	// CodeAuthFailed (401) refuses a bad signature, an unknown access key,
 	// a missing or wrong security token, or an expired X-Sdk-Date.
 	CodeAuthFailed = "APIGW.0301"
-	// CodeProjectUnavailable (403) refuses another project's ID.
+	// CodeProjectUnavailable (403) refuses a project the server does not
+	// serve or the signing keys may not act on.
 	CodeProjectUnavailable = "APIGW.0310"
 	// CodeAPINotFound (404) answers an unknown path or method.
 	CodeAPINotFound = "APIGW.0101"
 	// CodeInvalidImageType (400) refuses an unknown image_type.
 	CodeInvalidImageType = "CPS.0100"
+
+	// CodeInvalidPaging (400) refuses a ListImages offset below 0 or a
+	// limit outside 1..100, or one that is not a number.
+	CodeInvalidPaging = "CPS.0002"
+	// CodeInvalidStatus (400) refuses a ListImages status other than 0, 1
+	// or 2, and an UpdateImageMember status other than "accepted" or
+	// "rejected".
+	CodeInvalidStatus = "CPS.0010"
+	// CodeImageNotFound (404) answers a request naming a custom image the
+	// project neither owns nor has been offered.
+	CodeImageNotFound = "CPS.0030"
+	// CodeNoPermission (403) refuses a request of a project an image is
+	// shared with for what only its owner may do: delete it, list, add or
+	// remove its members.
+	CodeNoPermission = "CPS.0001"
+
+	// CodeInvalidParameter (400, cphtest's own) refuses a request body
+	// that is not a JSON object of the operation's shape, an
+	// AddImageMember member that is empty or the owner's own project,
+	// and a create_since or create_until that is not an integer.
+	CodeInvalidParameter = "CPHTEST.0001"
+	// CodeMemberExists (409, cphtest's own) refuses an AddImageMember of
+	// a project the image is already shared with, whatever its answer.
+	CodeMemberExists = "CPHTEST.0002"
+	// CodeMemberLimit (400, cphtest's own) refuses an AddImageMember of
+	// an 11th project (MaxImageMembers).
+	CodeMemberLimit = "CPHTEST.0003"
+	// CodeMemberNotFound (404, cphtest's own) answers a DeleteImageMember
+	// of a project the image is not shared with.
+	CodeMemberNotFound = "CPHTEST.0004"
 )
 
 // MaxClockSkew is how far a request's X-Sdk-Date may be from the server's
@@ -51,6 +82,7 @@ type config struct {
 	images      []cph.PhoneImage
 	imagesSet   bool
 	shared      []cph.PhoneImage
+	custom      []cph.Image
 	maxRequests int // how many requests the log keeps
 }
 
@@ -119,13 +151,18 @@ type Server struct {
 	URL string
 
 	gw        *fakegw.Server // the gateway: routing, signatures, faults, request log
-	projectID string
+	projectID string         // the default project's
 	region    string
-	creds     cph.Credentials
+	creds     cph.Credentials // the default project's
+	now       func() time.Time
 
-	mu     sync.Mutex
-	images []cph.PhoneImage
-	shared []cph.PhoneImage
+	mu           sync.Mutex
+	images       []cph.PhoneImage // the default project's phone images
+	shared       []cph.PhoneImage // phone images shared with the default project
+	projects     map[string]cph.Credentials
+	projectOrder []string      // the projects, in the order they were added
+	custom       []cph.Image   // every project's own custom images, in seed order
+	members      []*membership // every share of a custom image, oldest first
 }
 
 // NewServer starts a server on 127.0.0.1 and returns it. Close it when
@@ -147,12 +184,16 @@ func NewServer(opts ...Option) *Server {
 		cfg.images = DocumentedImages()
 	}
 	s := &Server{
-		projectID: cfg.projectID,
-		region:    cfg.region,
-		creds:     cfg.creds,
-		images:    cfg.images,
-		shared:    cfg.shared,
+		projectID:    cfg.projectID,
+		region:       cfg.region,
+		creds:        cfg.creds,
+		now:          cfg.now,
+		images:       cfg.images,
+		shared:       cfg.shared,
+		projects:     map[string]cph.Credentials{cfg.projectID: cfg.creds},
+		projectOrder: []string{cfg.projectID},
 	}
+	s.custom = s.ownImages(cfg.custom)
 	s.gw = fakegw.New(fakegw.Config{
 		Routes:      s.routes(),
 		Default:     http.HandlerFunc(s.notFound),
@@ -171,14 +212,17 @@ func NewServer(opts ...Option) *Server {
 // more than once.
 func (s *Server) Close() { s.gw.Close() }
 
-// ProjectID returns the project ID the server serves.
+// ProjectID returns the ID of the server's default project: the one
+// NewServer serves (AddProject adds others).
 func (s *Server) ProjectID() string { return s.projectID }
 
-// Credentials returns the credentials the server accepts.
+// Credentials returns the credentials of the default project (AddProject
+// adds others).
 func (s *Server) Credentials() cph.Credentials { return s.creds }
 
-// ClientOptions returns the options that point a cph.Client at the server:
-// its endpoint, project ID and credentials.
+// ClientOptions returns the options that point a cph.Client at the server
+// as its default project: its endpoint, project ID and credentials
+// (ClientOptionsFor gives those of another project).
 func (s *Server) ClientOptions() []cph.Option {
 	return []cph.Option{
 		cph.WithEndpoint(s.URL),
@@ -201,8 +245,10 @@ func (s *Server) SetSharedImages(images ...cph.PhoneImage) {
 	s.shared = slices.Clone(images)
 }
 
-// Images returns every image the server lists for image_type "all": the
-// project's own, then the shared ones.
+// Images returns the phone images the server lists for image_type "all"
+// in the default project, as seeded: the project's own, then the shared
+// ones. The custom images shared with it that it accepted, which
+// ListPhoneImages lists after them, are not in it (see CustomImages).
 func (s *Server) Images() []cph.PhoneImage {
 	s.mu.Lock()
 	defer s.mu.Unlock()

@@ -1,6 +1,7 @@
 package fakegw
 
 import (
+	"context"
 	"crypto/subtle"
 	"errors"
 	"fmt"
@@ -67,54 +68,68 @@ func (s *Server) Refusals() []error {
 	return append([]error(nil), s.refusals...)
 }
 
+// accessKeyKey is the context key of the access key a request was
+// verified with.
+type accessKeyKey struct{}
+
+// AccessKey returns the access key whose credentials a Signed route
+// verified r's signature with, for the handlers behind the route (to
+// tell whose request it is); "" for a request no Signed route verified.
+func AccessKey(r *http.Request) string {
+	ak, _ := r.Context().Value(accessKeyKey{}).(string)
+	return ak
+}
+
 // signed refuses a request that is not signed with credentials the server
-// accepts, with 401 APIGW.0301, and records why.
+// accepts, with 401 APIGW.0301, and records why. It tells next the access
+// key it verified the request with (AccessKey).
 func (s *Server) signed(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if err := s.authenticate(r); err != nil {
+		ak, err := s.authenticate(r)
+		if err != nil {
 			s.mu.Lock()
 			s.refusals = append(s.refusals, err)
 			s.mu.Unlock()
 			WriteError(w, http.StatusUnauthorized, CodeAuthFailed, err.Message)
 			return
 		}
-		next.ServeHTTP(w, r)
+		next.ServeHTTP(w, r.WithContext(context.WithValue(r.Context(), accessKeyKey{}, ak)))
 	})
 }
 
 // authenticate checks r's AK/SK signature as the gateway does and returns
-// why it refuses it, or nil if r is signed with credentials the server
-// accepts. The signature is recomputed by sigv.Verify over exactly the
+// why it refuses it, or the access key and nil if r is signed with
+// credentials the server accepts. The signature is recomputed by sigv.Verify over exactly the
 // headers that SignedHeaders lists. When the credentials have a security
 // token, r must carry it in X-Security-Token, signed or not (a client may
 // add it after signing, as the Terraform provider's library does); a
 // token the server does not need is ignored.
-func (s *Server) authenticate(r *http.Request) *AuthError {
+func (s *Server) authenticate(r *http.Request) (string, *AuthError) {
 	a, err := sigv.ParseAuthorization(r.Header.Get(sigv.HeaderAuthorization))
 	if err != nil {
-		return &AuthError{msgSignatureFail, err}
+		return "", &AuthError{msgSignatureFail, err}
 	}
 	s.mu.Lock()
 	creds, known := s.keys[a.AccessKey]
 	s.mu.Unlock()
 	if !known {
-		return &AuthError{fmt.Sprintf(msgUnknownKey, a.AccessKey), ErrUnknownKey}
+		return "", &AuthError{fmt.Sprintf(msgUnknownKey, a.AccessKey), ErrUnknownKey}
 	}
 	date, err := sigv.Date(r)
 	if err != nil {
-		return &AuthError{msgSignatureFail, fmt.Errorf("%w: %w", sigv.ErrMalformed, err)}
+		return "", &AuthError{msgSignatureFail, fmt.Errorf("%w: %w", sigv.ErrMalformed, err)}
 	}
 	if skew := s.now().Sub(date); skew > MaxClockSkew || skew < -MaxClockSkew {
-		return &AuthError{msgExpired, ErrExpired}
+		return "", &AuthError{msgExpired, ErrExpired}
 	}
 	if want := creds.SecurityToken; want != "" {
 		got := r.Header.Get("X-Security-Token")
 		if subtle.ConstantTimeCompare([]byte(got), []byte(want)) != 1 {
-			return &AuthError{msgTokenFail, ErrToken}
+			return "", &AuthError{msgTokenFail, ErrToken}
 		}
 	}
 	if err := sigv.Verify(r, a, creds.SecretKey); err != nil {
-		return &AuthError{msgSignatureFail, err}
+		return "", &AuthError{msgSignatureFail, err}
 	}
-	return nil
+	return a.AccessKey, nil
 }

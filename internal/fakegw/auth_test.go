@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"errors"
 	"net/http"
+	"net/http/httptest"
 	"testing"
 	"time"
 
@@ -128,4 +129,25 @@ func TestFaultsBeforeSignatures(t *testing.T) {
 	assert.Equal(t, http.StatusUnauthorized, a.status)
 	assert.Equal(t, "a", a.header.Get("X-Extra"))
 	assert.Len(t, s.Refusals(), 1)
+}
+
+// A Signed route tells its handler which access key verified the request;
+// a route that is not Signed, and a request that did not come through one,
+// get "".
+func TestAccessKey(t *testing.T) {
+	second := fakegw.Credentials{AccessKey: "SECONDAK", SecretKey: "second-sk"}
+	echo := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		_, _ = w.Write([]byte("ak=" + fakegw.AccessKey(r)))
+	})
+	s := newServer(t, fakegw.Config{
+		Credentials: []fakegw.Credentials{testCreds, second},
+		Routes: []fakegw.Route{
+			{Operation: "Signed", Pattern: "GET /signed", Signed: true, Handler: echo},
+			{Operation: "Open", Pattern: "GET /open", Handler: echo},
+		},
+	})
+	assert.Equal(t, "ak="+testCreds.AccessKey, call{path: "/signed", creds: &testCreds}.do(t, s).body)
+	assert.Equal(t, "ak="+second.AccessKey, call{path: "/signed", creds: &second}.do(t, s).body)
+	assert.Equal(t, "ak=", call{path: "/open", creds: &testCreds}.do(t, s).body, "not a Signed route")
+	assert.Empty(t, fakegw.AccessKey(httptest.NewRequest(http.MethodGet, "/signed", nil)))
 }

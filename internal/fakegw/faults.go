@@ -12,8 +12,8 @@ import (
 )
 
 // Fault is a failure the server answers a request with, as the gateway or
-// a proxy in front of it would; cphtest.Fault is this type, and its
-// documentation tells the whole story. In short, the first field that
+// a proxy in front of it would; cphtest.Fault has the same fields (it
+// converts to this type), and its documentation tells the whole story. In short, the first field that
 // applies decides:
 //
 //   - Hang: no answer until the request's context ends or Close is

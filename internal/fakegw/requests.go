@@ -7,8 +7,8 @@ import (
 	"time"
 )
 
-// Request is a request as the server received it; cphtest.Request is
-// this type.
+// Request is a request as the server received it; cphtest.Request has
+// the same fields and converts from it.
 type Request struct {
 	Method string
 	Path   string
