@@ -13,9 +13,9 @@
 // and objects) is lexed the same way, and anything else gives a
 // *SyntaxError naming the offending byte's offset, never a panic. The one
 // precondition is on the caller: 0 <= pos <= len of the Scanner (at the
-// end, a method reports the end of input). Nothing returned aliases
-// anything but the Scanner's own bytes, and nothing is allocated except
-// errors and what AppendUnquoted appends.
+// end, a method reports the end of input). Nothing is allocated but
+// errors, what AppendUnquoted and AppendFolded append, and the growth of
+// the scratch stack that SkipValue hands back for reuse.
 package jsonscan
 
 import "fmt"

@@ -343,3 +343,38 @@ func TestScanErrors(t *testing.T) {
 		})
 	}
 }
+
+// TestAtTheEnd holds each method to the contract's edge: at pos equal to
+// the text's length it reports the end of input (or, for SkipWS and
+// PlainASCII, nothing to find), without a panic.
+func TestAtTheEnd(t *testing.T) {
+	s := Scanner(`{"a":1}`)
+	end := len(s)
+	assert.Equal(t, end, s.SkipWS(end))
+	assert.False(t, s.PlainASCII(end, 1))
+	_, _, err := s.ScanString(end)
+	requireSyntaxError(t, err, "unexpected end of JSON input", end)
+	_, _, err = s.ScanNumber(end)
+	requireSyntaxError(t, err, "unexpected end of JSON input", end)
+	_, err = s.ScanLiteral(end, "null")
+	requireSyntaxError(t, err, "unexpected end of JSON input", end)
+	_, _, err = s.SkipValue(end, 0, nil)
+	requireSyntaxError(t, err, "unexpected end of JSON input", end)
+}
+
+// TestLexingAllocatesNothing holds the contract's promise that lexing
+// valid input allocates nothing (SkipValue, once its scratch stack is
+// big enough).
+func TestLexingAllocatesNothing(t *testing.T) {
+	s := Scanner(` "0123456789abcdef\n\u00e9" -12.5e3 true {"a":[1,"b",null]} `)
+	stack := make([]byte, 0, 8)
+	allocs := testing.AllocsPerRun(20, func() {
+		pos := s.SkipWS(0)
+		pos, _, _ = s.ScanString(pos)
+		pos, _, _ = s.ScanNumber(s.SkipWS(pos))
+		pos, _ = s.ScanLiteral(s.SkipWS(pos), "true")
+		_, stack, _ = s.SkipValue(pos, 0, stack)
+		_ = s.PlainASCII(1, 16)
+	})
+	assert.Zero(t, allocs)
+}

@@ -62,16 +62,9 @@ var numberByte = [256]bool{'0': true, '1': true, '2': true, '3': true, '4': true
 // It reports false when b does not fit in an int, or is not such an
 // integer's digits (an optional '-', then at least one digit).
 func ParseInt(b []byte) (int, bool) {
-	neg := len(b) > 0 && b[0] == '-'
-	if neg {
-		b = b[1:]
-	}
-	if len(b) == 0 {
-		return 0, false
-	}
-	limit := uint64(math.MaxInt)
-	if neg {
-		limit++
+	limit, sign := uint64(math.MaxInt), 1
+	if len(b) > 1 && b[0] == '-' {
+		b, limit, sign = b[1:], limit+1, -1
 	}
 	var n uint64
 	for _, c := range b {
@@ -81,8 +74,6 @@ func ParseInt(b []byte) (int, bool) {
 		}
 		n = n*10 + d
 	}
-	if neg {
-		return int(-n), true
-	}
-	return int(n), true
+	// For the least int, int(n) is already it, and times -1 stays it.
+	return int(n) * sign, len(b) > 0
 }
