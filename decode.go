@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"sync"
 
+	"github.com/cph-go/cph/internal/jsonscan"
 	"github.com/cph-go/cph/internal/wire"
 )
 
@@ -24,7 +25,7 @@ type listPhoneImagesBody = wire.ListPhoneImages[PhoneImage]
 // that), in one pass over body without reflection. The output does not
 // alias body, so body may go back to its pool afterwards.
 func decodeListPhoneImages(body []byte) (*ListPhoneImagesOutput, error) {
-	if i := skipWS(body, 0); i == len(body) || body[i] != '{' {
+	if i := jsonscan.Scanner(body).SkipWS(0); i == len(body) || body[i] != '{' {
 		return nil, &decodeError{err: fmt.Errorf("%w: body is not a JSON object", ErrInvalidResponse)}
 	}
 	d := decoderPool.Get().(*docDecoder)
@@ -77,12 +78,12 @@ var errFallback = errors.New("fall back to encoding/json")
 // docDecoder decodes one ListPhoneImages body. Decoders are pooled with
 // their scratch space; reset drops every reference into a decoded document.
 type docDecoder struct {
-	data   []byte
+	data   jsonscan.Scanner
 	pos    int
 	images []PhoneImage           // the output's images
 	out    *ListPhoneImagesOutput // the output, when allocated with its images
 	tmp    []byte                 // scratch for unquoting
-	stack  []byte                 // scratch for skipValue
+	stack  []byte                 // scratch for SkipValue
 	idLen  int                    // the length of the last plain image ID
 	strs   stringTable
 }
@@ -126,7 +127,7 @@ var (
 	}
 	fieldFolded = func() (f [len(fieldNames)]string) {
 		for i, name := range fieldNames {
-			f[i] = string(appendFolded(nil, []byte(name)))
+			f[i] = string(jsonscan.AppendFolded(nil, []byte(name)))
 		}
 		return f
 	}()
@@ -135,7 +136,8 @@ var (
 // decode decodes data; on success the output holds no reference to data
 // or to d's scratch space.
 func (d *docDecoder) decode(data []byte) (*ListPhoneImagesOutput, error) {
-	d.data, d.pos = data, skipWS(data, 0)
+	d.data = jsonscan.Scanner(data)
+	d.pos = d.data.SkipWS(0)
 	var (
 		requestID string
 		hasImages bool // phone_images was an array (not absent, not null)
@@ -151,7 +153,7 @@ func (d *docDecoder) decode(data []byte) (*ListPhoneImagesOutput, error) {
 			var b []byte
 			var ok bool
 			if b, ok, err = d.stringValue(field); ok {
-				requestID = d.strs.copy(b, d.pos, len(d.data))
+				requestID = d.strs.Copy(b, d.pos, len(d.data))
 			}
 		case fieldPhoneImages:
 			err = d.imagesField(&hasImages)
@@ -165,8 +167,8 @@ func (d *docDecoder) decode(data []byte) (*ListPhoneImagesOutput, error) {
 	if err != nil {
 		return nil, &decodeError{requestID: requestID, err: err}
 	}
-	if d.pos = skipWS(d.data, d.pos); d.pos < len(d.data) {
-		return nil, &decodeError{requestID: requestID, err: errAt(d.data, d.pos, "after top-level value")}
+	if d.pos = d.data.SkipWS(d.pos); d.pos < len(d.data) {
+		return nil, &decodeError{requestID: requestID, err: d.data.ErrAt(d.pos, "after top-level value")}
 	}
 	images := d.images
 	if images == nil {
@@ -195,9 +197,9 @@ type smallOutput struct {
 func (d *docDecoder) openObject() (bool, error) {
 	data := d.data
 	if d.pos >= len(data) || data[d.pos] != '{' {
-		return false, errAt(data, d.pos, "looking for beginning of object")
+		return false, data.ErrAt(d.pos, "looking for beginning of object")
 	}
-	d.pos = skipWS(data, d.pos+1)
+	d.pos = data.SkipWS(d.pos + 1)
 	if d.pos < len(data) && data[d.pos] == '}' {
 		d.pos++
 		return false, nil
@@ -211,14 +213,14 @@ func (d *docDecoder) nextMember(closer byte) (bool, error) {
 	data := d.data
 	pos := d.pos
 	if pos < len(data) && data[pos] <= ' ' {
-		pos = skipWS(data, pos)
+		pos = data.SkipWS(pos)
 	}
 	if pos < len(data) {
 		switch data[pos] {
 		case ',':
 			pos++
 			if pos < len(data) && data[pos] <= ' ' {
-				pos = skipWS(data, pos)
+				pos = data.SkipWS(pos)
 			}
 			d.pos = pos
 			return true, nil
@@ -228,14 +230,14 @@ func (d *docDecoder) nextMember(closer byte) (bool, error) {
 		}
 	}
 	if closer == '}' {
-		return false, errAt(data, pos, "after object key:value pair")
+		return false, data.ErrAt(pos, "after object key:value pair")
 	}
-	return false, errAt(data, pos, "after array element")
+	return false, data.ErrAt(pos, "after array element")
 }
 
 // skip validates and skips the value at d.pos, inside depth containers.
 func (d *docDecoder) skip(depth int) error {
-	pos, stack, err := skipValue(d.data, d.pos, depth, d.stack)
+	pos, stack, err := d.data.SkipValue(d.pos, depth, d.stack)
 	d.pos, d.stack = pos, stack
 	return err
 }
@@ -258,10 +260,10 @@ func (d *docDecoder) typeError(field int) error {
 		case c == '-' || '0' <= c && c <= '9':
 			kind = "number"
 		default:
-			return errAt(d.data, d.pos, "looking for beginning of value")
+			return d.data.ErrAt(d.pos, "looking for beginning of value")
 		}
 	}
-	return &syntaxError{msg: fmt.Sprintf("cannot decode a JSON %s into field %s", kind, fieldNames[field]), offset: d.pos}
+	return &jsonscan.SyntaxError{Msg: fmt.Sprintf("cannot decode a JSON %s into field %s", kind, fieldNames[field]), Offset: d.pos}
 }
 
 // null reports whether the value at d.pos is null, and skips it if so.
@@ -269,7 +271,7 @@ func (d *docDecoder) null() (bool, error) {
 	if d.pos >= len(d.data) || d.data[d.pos] != 'n' {
 		return false, nil
 	}
-	pos, err := scanLiteral(d.data, d.pos, "null")
+	pos, err := d.data.ScanLiteral(d.pos, "null")
 	d.pos = pos
 	return err == nil, err
 }
@@ -285,14 +287,14 @@ func (d *docDecoder) stringValue(field int) (b []byte, ok bool, err error) {
 		}
 		return nil, false, d.typeError(field)
 	}
-	end, flags, err := scanString(data, d.pos)
+	end, flags, err := data.ScanString(d.pos)
 	if err != nil {
 		return nil, false, err
 	}
 	b = data[d.pos+1 : end-1]
 	d.pos = end
-	if flags != 0 && needsUnquote(b, flags) {
-		d.tmp = appendUnquoted(d.tmp[:0], b)
+	if flags != 0 && flags.NeedsUnquote(b) {
+		d.tmp = jsonscan.AppendUnquoted(d.tmp[:0], b)
 		b = d.tmp
 	}
 	return b, true, nil
@@ -324,7 +326,7 @@ func (d *docDecoder) imagesField(hasImages *bool) error {
 			d.out, d.images = &small.out, small.images[:0]
 		}
 	}
-	d.pos = skipWS(data, d.pos+1)
+	d.pos = data.SkipWS(d.pos + 1)
 	if d.pos < len(data) && data[d.pos] == ']' {
 		d.pos++
 		return nil

@@ -13,6 +13,8 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/cph-go/cph/internal/benchdata"
+	"github.com/cph-go/cph/internal/jsonscan"
+	"github.com/cph-go/cph/internal/strtab"
 )
 
 // referenceDecode is what decodeListPhoneImages must match: encoding/json
@@ -149,11 +151,11 @@ var decodeCases = []struct {
 	{"literal with tail", `{"x":nulll}`},
 	{"capital literal", `{"x":True}`},
 	{"nested unknown deep", `{"x":` + strings.Repeat("[", 500) + strings.Repeat("]", 500) + `}`},
-	{"depth at the limit", `{"x":` + strings.Repeat("[", maxDepth-1) + strings.Repeat("]", maxDepth-1) + `}`},
-	{"depth over the limit", `{"x":` + strings.Repeat("[", maxDepth) + strings.Repeat("]", maxDepth) + `}`},
-	{"empty object over the limit", `{"x":` + strings.Repeat("[", maxDepth-1) + "{}" + strings.Repeat("]", maxDepth-1) + `}`},
-	{"depth over the limit inside an image", `{"phone_images":[{"x":` + strings.Repeat("[", maxDepth-3) + strings.Repeat("]", maxDepth-3) + `}]}`},
-	{"depth at the limit inside an image", `{"phone_images":[{"x":` + strings.Repeat("[", maxDepth-4) + strings.Repeat("]", maxDepth-4) + `}]}`},
+	{"depth at the limit", `{"x":` + strings.Repeat("[", jsonscan.MaxDepth-1) + strings.Repeat("]", jsonscan.MaxDepth-1) + `}`},
+	{"depth over the limit", `{"x":` + strings.Repeat("[", jsonscan.MaxDepth) + strings.Repeat("]", jsonscan.MaxDepth) + `}`},
+	{"empty object over the limit", `{"x":` + strings.Repeat("[", jsonscan.MaxDepth-1) + "{}" + strings.Repeat("]", jsonscan.MaxDepth-1) + `}`},
+	{"depth over the limit inside an image", `{"phone_images":[{"x":` + strings.Repeat("[", jsonscan.MaxDepth-3) + strings.Repeat("]", jsonscan.MaxDepth-3) + `}]}`},
+	{"depth at the limit inside an image", `{"phone_images":[{"x":` + strings.Repeat("[", jsonscan.MaxDepth-4) + strings.Repeat("]", jsonscan.MaxDepth-4) + `}]}`},
 	{"mismatched brackets", `{"x":[}`},
 	{"key without its opening quote", `{"phone_images":[{0image_name":"00000000000"}]}`},
 	{"value without its opening quote", `{"phone_images":[{"image_name":AOSP","os_type":"aosp"}]}`},
@@ -301,8 +303,8 @@ func TestDecodeAllocatesPerDocumentNotPerImage(t *testing.T) {
 		require.NoError(t, err)
 	})
 	// The output, its image slice and the arena's chunks, each filled to
-	// more than maxChunk-maxShared bytes but the last.
-	chunks := documentStringBytes(t, body) / (maxChunk - maxShared)
+	// more than strtab.MaxChunk-strtab.MaxShared bytes but the last.
+	chunks := documentStringBytes(t, body) / (strtab.MaxChunk - strtab.MaxShared)
 	assert.LessOrEqual(t, allocs, float64(3+chunks))
 }
 

@@ -3,7 +3,8 @@ package cph
 import (
 	"encoding/binary"
 	"fmt"
-	"math"
+
+	"github.com/cph-go/cph/internal/jsonscan"
 )
 
 // image decodes the image object at d.pos into img (depth 3: the body,
@@ -15,7 +16,7 @@ func (d *docDecoder) image(img *PhoneImage) error {
 	data := d.data
 	pos := d.pos + 1 // past '{'
 	if pos < len(data) && data[pos] <= ' ' {
-		pos = skipWS(data, pos)
+		pos = data.SkipWS(pos)
 	}
 	if pos < len(data) && data[pos] == '}' {
 		d.pos = pos + 1
@@ -53,7 +54,7 @@ func (d *docDecoder) image(img *PhoneImage) error {
 				}
 			case key8IsPublic:
 				// One digit, then a delimiter.
-				if string(m[8:11]) == `c":` && '0' <= m[11] && m[11] <= '9' && !numberByte[m[12]] {
+				if string(m[8:11]) == `c":` && '0' <= m[11] && m[11] <= '9' && !jsonscan.ContinuesNumber(m[12]) {
 					img.Visibility = Visibility(m[11] - '0')
 					next = pos + 13
 				}
@@ -93,7 +94,7 @@ func (d *docDecoder) image(img *PhoneImage) error {
 		if pos < len(data) && data[pos] == ',' {
 			pos++
 			if pos < len(data) && data[pos] <= ' ' {
-				pos = skipWS(data, pos)
+				pos = data.SkipWS(pos)
 			}
 			continue
 		}
@@ -115,21 +116,21 @@ func (d *docDecoder) image(img *PhoneImage) error {
 func (d *docDecoder) imageID(img *PhoneImage, pos int) (int, error) {
 	data := d.data
 	// IDs have one length: try the last one's first.
-	if n := d.idLen; n > 0 && plainASCII(data, pos, n) {
+	if n := d.idLen; n > 0 && data.PlainASCII(pos, n) {
 		end := pos + n + 2
-		img.ID = d.strs.copy(data[pos+1:end-1], end, len(data))
+		img.ID = d.strs.Copy(data[pos+1:end-1], end, len(data))
 		return end, nil
 	}
-	end, flags, err := scanString(data, pos)
+	end, flags, err := data.ScanString(pos)
 	if err != nil {
 		return 0, err
 	}
 	b := data[pos+1 : end-1]
-	if flags != 0 && needsUnquote(b, flags) {
-		d.tmp = appendUnquoted(d.tmp[:0], b)
+	if flags != 0 && flags.NeedsUnquote(b) {
+		d.tmp = jsonscan.AppendUnquoted(d.tmp[:0], b)
 		b = d.tmp
 	}
-	img.ID = d.strs.copy(b, end, len(d.data))
+	img.ID = d.strs.Copy(b, end, len(d.data))
 	if flags == 0 {
 		d.idLen = len(b)
 	}
@@ -141,13 +142,13 @@ func (d *docDecoder) imageID(img *PhoneImage, pos int) (int, error) {
 // past the literal.
 func (d *docDecoder) internedAt(field, pos int) (string, int, error) {
 	data := d.data
-	end, flags, err := scanString(data, pos)
+	end, flags, err := data.ScanString(pos)
 	if err != nil {
 		return "", 0, err
 	}
 	b := data[pos+1 : end-1]
-	if flags != 0 && needsUnquote(b, flags) {
-		d.tmp = appendUnquoted(d.tmp[:0], b)
+	if flags != 0 && flags.NeedsUnquote(b) {
+		d.tmp = jsonscan.AppendUnquoted(d.tmp[:0], b)
 		return d.interned(field, d.tmp, end), end, nil
 	}
 	// A plain literal: match finds it next time, if remember keeps it.
@@ -158,7 +159,7 @@ func (d *docDecoder) internedAt(field, pos int) (string, int, error) {
 	case fieldImageLabel, fieldOSType:
 		s = d.interned(field, b, end)
 	default:
-		s = d.strs.copy(b, end, len(data))
+		s = d.strs.Copy(b, end, len(data))
 	}
 	d.strs.remember(field-fieldImageName, data, pos, s)
 	return s, end, nil
@@ -168,7 +169,7 @@ func (d *docDecoder) internedAt(field, pos int) (string, int, error) {
 // copied, the others interned.
 func (d *docDecoder) setString(img *PhoneImage, field int, b []byte, pos int) {
 	if field == fieldImageID {
-		img.ID = d.strs.copy(b, pos, len(d.data))
+		img.ID = d.strs.Copy(b, pos, len(d.data))
 		return
 	}
 	setInterned(img, field, d.interned(field, b, pos))
@@ -185,7 +186,7 @@ func (d *docDecoder) interned(field int, b []byte, pos int) string {
 			return "aosp"
 		}
 	}
-	return d.strs.intern(b, pos, len(d.data))
+	return d.strs.Intern(b, pos, len(d.data))
 }
 
 // setInterned stores s in img's field.
@@ -235,7 +236,7 @@ func (d *docDecoder) label(b []byte, pos int) ImageLabel {
 	case "qemu_phone":
 		return LabelQemuPhone
 	}
-	return ImageLabel(d.strs.intern(b, pos, len(d.data)))
+	return ImageLabel(d.strs.Intern(b, pos, len(d.data)))
 }
 
 // visibility decodes the number at d.pos into *v. As with encoding/json
@@ -247,7 +248,7 @@ func (d *docDecoder) visibility(v *Visibility) error {
 	}
 	data := d.data
 	// The usual value: one digit, then a delimiter.
-	if d.pos+1 < len(data) && '0' <= data[d.pos] && data[d.pos] <= '9' && !numberByte[data[d.pos+1]] {
+	if d.pos+1 < len(data) && '0' <= data[d.pos] && data[d.pos] <= '9' && !jsonscan.ContinuesNumber(data[d.pos+1]) {
 		*v = Visibility(data[d.pos] - '0')
 		d.pos++
 		return nil
@@ -255,16 +256,16 @@ func (d *docDecoder) visibility(v *Visibility) error {
 	if d.pos >= len(data) || data[d.pos] != '-' && (data[d.pos] < '0' || data[d.pos] > '9') {
 		return d.typeError(fieldIsPublic)
 	}
-	end, integer, err := scanNumber(data, d.pos)
+	end, integer, err := data.ScanNumber(d.pos)
 	if err != nil {
 		return err
 	}
 	if !integer {
 		return d.typeError(fieldIsPublic)
 	}
-	n, ok := parseInt(data[d.pos:end])
+	n, ok := jsonscan.ParseInt(data[d.pos:end])
 	if !ok {
-		return &syntaxError{msg: fmt.Sprintf("number %s out of range for field is_public", data[d.pos:end]), offset: d.pos}
+		return &jsonscan.SyntaxError{Msg: fmt.Sprintf("number %s out of range for field is_public", data[d.pos:end]), Offset: d.pos}
 	}
 	d.pos = end
 	*v = Visibility(n)
@@ -276,44 +277,15 @@ func (d *docDecoder) boolField(b *bool, field int) error {
 	var err error
 	switch {
 	case d.pos < len(d.data) && d.data[d.pos] == 't':
-		d.pos, err = scanLiteral(d.data, d.pos, "true")
+		d.pos, err = d.data.ScanLiteral(d.pos, "true")
 		*b = true
 	case d.pos < len(d.data) && d.data[d.pos] == 'f':
-		d.pos, err = scanLiteral(d.data, d.pos, "false")
+		d.pos, err = d.data.ScanLiteral(d.pos, "false")
 		*b = false
 	case d.pos < len(d.data) && d.data[d.pos] == 'n':
-		d.pos, err = scanLiteral(d.data, d.pos, "null")
+		d.pos, err = d.data.ScanLiteral(d.pos, "null")
 	default:
 		return d.typeError(field)
 	}
 	return err
-}
-
-// numberByte marks the bytes that can continue a number after a digit.
-var numberByte = [256]bool{'0': true, '1': true, '2': true, '3': true, '4': true,
-	'5': true, '6': true, '7': true, '8': true, '9': true, '.': true, 'e': true, 'E': true}
-
-// parseInt parses a JSON integer (validated by scanNumber) into an int,
-// reporting false when it does not fit.
-func parseInt(b []byte) (int, bool) {
-	neg := b[0] == '-'
-	if neg {
-		b = b[1:]
-	}
-	limit := uint64(math.MaxInt)
-	if neg {
-		limit++
-	}
-	var n uint64
-	for _, c := range b {
-		d := uint64(c - '0')
-		if n > (limit-d)/10 {
-			return 0, false
-		}
-		n = n*10 + d
-	}
-	if neg {
-		return int(-n), true
-	}
-	return int(n), true
 }

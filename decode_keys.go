@@ -2,8 +2,9 @@ package cph
 
 import (
 	"encoding/binary"
-	"unicode"
 	"unicode/utf8"
+
+	"github.com/cph-go/cph/internal/jsonscan"
 )
 
 // key reads the key at d.pos, its colon and the white space after it, and
@@ -12,28 +13,28 @@ import (
 func (d *docDecoder) key() (int, error) {
 	data := d.data
 	if d.pos >= len(data) || data[d.pos] != '"' {
-		return 0, errAt(data, d.pos, "looking for beginning of object key string")
+		return 0, data.ErrAt(d.pos, "looking for beginning of object key string")
 	}
 	field, end := knownKey(data, d.pos)
 	var raw []byte
-	flags := 0
+	var flags jsonscan.Flags
 	if field < 0 {
 		var err error
-		if end, flags, err = scanString(data, d.pos); err != nil {
+		if end, flags, err = data.ScanString(d.pos); err != nil {
 			return 0, err
 		}
 		raw = data[d.pos+1 : end-1]
 	}
 	pos := end
 	if pos < len(data) && data[pos] != ':' {
-		pos = skipWS(data, pos)
+		pos = data.SkipWS(pos)
 	}
 	if pos >= len(data) || data[pos] != ':' {
-		return 0, errAt(data, pos, "after object key")
+		return 0, data.ErrAt(pos, "after object key")
 	}
 	pos++
 	if pos < len(data) && data[pos] <= ' ' {
-		pos = skipWS(data, pos)
+		pos = data.SkipWS(pos)
 	}
 	d.pos = pos
 	if field >= 0 {
@@ -45,15 +46,15 @@ func (d *docDecoder) key() (int, error) {
 				return f, nil
 			}
 		}
-	} else if flags&strEscaped != 0 {
-		d.tmp = appendUnquoted(d.tmp[:0], raw)
+	} else if flags&jsonscan.Escaped != 0 {
+		d.tmp = jsonscan.AppendUnquoted(d.tmp[:0], raw)
 		raw = d.tmp
 	}
 	if len(raw) > maxFoldedKey {
 		return fieldUnknown, nil
 	}
 	var buf [maxFoldedKey + utf8.UTFMax]byte
-	folded := appendFolded(buf[:0], raw)
+	folded := jsonscan.AppendFolded(buf[:0], raw)
 	for f, name := range fieldFolded {
 		if name != "" && string(folded) == name {
 			return f, nil
@@ -121,39 +122,7 @@ func knownKey(data []byte, pos int) (field, end int) {
 	return -1, 0
 }
 
-// appendFolded appends key folded as encoding/json folds object keys:
-// ASCII letters in upper case, any other rune replaced by the smallest
-// rune of its case-folding orbit (invalid UTF-8 by U+FFFD).
-func appendFolded(dst, key []byte) []byte {
-	for i := 0; i < len(key); {
-		c := key[i]
-		if c < utf8.RuneSelf {
-			if 'a' <= c && c <= 'z' {
-				c -= 'a' - 'A'
-			}
-			dst = append(dst, c)
-			i++
-			continue
-		}
-		r, n := utf8.DecodeRune(key[i:])
-		dst = utf8.AppendRune(dst, foldRune(r))
-		i += n
-	}
-	return dst
-}
-
 // maxFoldedKey bounds the keys that can fold to a field name: the longest
 // name (is_support_encrypt) with every letter spelt as a three-byte rune
 // of its folding orbit, such as U+212A KELVIN SIGN for k.
 const maxFoldedKey = 3 * len("is_support_encrypt")
-
-// foldRune returns the smallest rune of r's case-folding orbit.
-func foldRune(r rune) rune {
-	for {
-		r2 := unicode.SimpleFold(r)
-		if r2 <= r {
-			return r2
-		}
-		r = r2
-	}
-}

@@ -13,6 +13,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/cph-go/cph/internal/benchdata"
+	"github.com/cph-go/cph/internal/strtab"
 )
 
 // keptImages names the images of the 10,000-image response that a caller
@@ -66,7 +67,7 @@ func heapStrings(img *PhoneImage) []string {
 func pinBound(img *PhoneImage) int {
 	n := 0
 	for _, s := range heapStrings(img) {
-		n += max(len(s), maxChunk)
+		n += max(len(s), strtab.MaxChunk)
 	}
 	return n
 }
@@ -127,11 +128,11 @@ func TestDecodeKeptImagePinsItsChunksOnly(t *testing.T) {
 				assert.LessOrEqual(t, live, bound, "bytes of the response's strings alive")
 				assert.LessOrEqual(t, len(runs), len(heapStrings(kept)), "runs of contiguous live strings")
 				for _, r := range runs {
-					if r <= maxChunk {
+					if r <= strtab.MaxChunk {
 						continue
 					}
 					// A string of its own, or two chunks side by side.
-					assert.True(t, r == len(kept.Name) || r <= 2*maxChunk, "a run of %d contiguous live bytes", r)
+					assert.True(t, r == len(kept.Name) || r <= 2*strtab.MaxChunk, "a run of %d contiguous live bytes", r)
 				}
 			})
 			t.Run("heap in use", func(t *testing.T) {
