@@ -6,6 +6,7 @@ import (
 	"iter"
 	"strings"
 	"sync"
+	"time"
 
 	"github.com/cph-go/cph"
 )
@@ -27,15 +28,18 @@ type fakeManager struct {
 	// image (from 1).
 	afterImage func(n int)
 
-	mu    sync.Mutex
-	calls []string
+	mu        sync.Mutex
+	calls     []string
+	deadlines []time.Time // each call's ctx's deadline; zero when it had none
 }
 
 var _ imageManager = (*fakeManager)(nil)
 
-func (f *fakeManager) record(method string, args ...any) {
+func (f *fakeManager) record(ctx context.Context, method string, args ...any) {
 	f.mu.Lock()
 	defer f.mu.Unlock()
+	deadline, _ := ctx.Deadline()
+	f.deadlines = append(f.deadlines, deadline)
 	parts := make([]string, len(args))
 	for i, a := range args {
 		parts[i] = fmt.Sprintf("%q", a)
@@ -48,6 +52,13 @@ func (f *fakeManager) Calls() []string {
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	return append([]string{}, f.calls...)
+}
+
+// Deadlines returns the deadlines of the calls so far.
+func (f *fakeManager) Deadlines() []time.Time {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	return append([]time.Time{}, f.deadlines...)
 }
 
 // wait is the fake's call: ctx's error when it has ended (or, with hang,
@@ -63,7 +74,7 @@ func (f *fakeManager) wait(ctx context.Context, op string) error {
 }
 
 func (f *fakeManager) AllImages(ctx context.Context, opts ...cph.ListOption) iter.Seq2[cph.Image, error] {
-	f.record("AllImages", fmt.Sprintf("%d options", len(opts)))
+	f.record(ctx, "AllImages", fmt.Sprintf("%d options", len(opts)))
 	return func(yield func(cph.Image, error) bool) {
 		for i, img := range f.images {
 			if err := ctxErr(ctx, "ListImages"); err != nil {
@@ -99,7 +110,7 @@ func ctxErr(ctx context.Context, op string) error {
 }
 
 func (f *fakeManager) ListImageMembers(ctx context.Context, imageID string) (*cph.ListImageMembersOutput, error) {
-	f.record("ListImageMembers", imageID)
+	f.record(ctx, "ListImageMembers", imageID)
 	if err := f.wait(ctx, "ListImageMembers"); err != nil {
 		return nil, err
 	}
@@ -107,7 +118,7 @@ func (f *fakeManager) ListImageMembers(ctx context.Context, imageID string) (*cp
 }
 
 func (f *fakeManager) AddImageMember(ctx context.Context, imageID, memberProjectID string) (*cph.AddImageMemberOutput, error) {
-	f.record("AddImageMember", imageID, memberProjectID)
+	f.record(ctx, "AddImageMember", imageID, memberProjectID)
 	if err := f.wait(ctx, "AddImageMember"); err != nil {
 		return nil, err
 	}
@@ -115,7 +126,7 @@ func (f *fakeManager) AddImageMember(ctx context.Context, imageID, memberProject
 }
 
 func (f *fakeManager) UpdateImageMember(ctx context.Context, imageID string, status cph.MemberStatus) (*cph.UpdateImageMemberOutput, error) {
-	f.record("UpdateImageMember", imageID, string(status))
+	f.record(ctx, "UpdateImageMember", imageID, string(status))
 	if err := f.wait(ctx, "UpdateImageMember"); err != nil {
 		return nil, err
 	}
@@ -123,7 +134,7 @@ func (f *fakeManager) UpdateImageMember(ctx context.Context, imageID string, sta
 }
 
 func (f *fakeManager) DeleteImageMember(ctx context.Context, imageID, memberProjectID string) (*cph.DeleteImageMemberOutput, error) {
-	f.record("DeleteImageMember", imageID, memberProjectID)
+	f.record(ctx, "DeleteImageMember", imageID, memberProjectID)
 	if err := f.wait(ctx, "DeleteImageMember"); err != nil {
 		return nil, err
 	}
@@ -131,7 +142,7 @@ func (f *fakeManager) DeleteImageMember(ctx context.Context, imageID, memberProj
 }
 
 func (f *fakeManager) DeleteImage(ctx context.Context, imageID string) (*cph.DeleteImageOutput, error) {
-	f.record("DeleteImage", imageID)
+	f.record(ctx, "DeleteImage", imageID)
 	if err := f.wait(ctx, "DeleteImage"); err != nil {
 		return nil, err
 	}

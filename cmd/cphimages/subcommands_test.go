@@ -486,7 +486,13 @@ func TestParseSubcommand_FlagsAndArguments(t *testing.T) {
 		})
 	}
 
-	s, err := parseSubcommand(shareCommand, []string{"--demo", img, "--timeout", "5s", "p", "--verbose"})
+	// After --, what looks like a flag is an argument.
+	s, err := parseSubcommand(shareCommand, []string{"--", img, "--demo"})
+	require.NoError(t, err)
+	assert.Equal(t, []string{img, "--demo"}, s.args)
+	assert.False(t, s.demo)
+
+	s, err = parseSubcommand(shareCommand, []string{"--demo", img, "--timeout", "5s", "p", "--verbose"})
 	require.NoError(t, err)
 	assert.Equal(t, []string{img, "p"}, s.args)
 	assert.Equal(t, options{demo: true, timeout: 5 * time.Second, verbose: true, output: outputTable}, s.options)
@@ -508,6 +514,26 @@ func TestRunSubcommand_ConnectsWithTheFlags(t *testing.T) {
 	require.Equal(t, exitOK, r.code, r.stderr)
 	require.Len(t, r.connected, 1)
 	assert.True(t, r.connected[0].demo)
+}
+
+// --timeout is the deadline of the call: the context the library gets
+// ends --timeout after the call began, not when runSub's (20 s) does.
+func TestRunSubcommand_TimeoutIsTheCallsDeadline(t *testing.T) {
+	for _, args := range [][]string{
+		{"custom"}, {"members", img}, {"share", img, "p"}, {"unshare", img, "p"}, {"accept", img}, {"reject", img}, {"delete", img, "--yes"},
+	} {
+		t.Run(args[0], func(t *testing.T) {
+			f := &fakeManager{}
+			start := time.Now()
+			r := runSub(t, subCase{args: append(args, "--timeout", "10s"), fake: f})
+			end := time.Now()
+			require.Equal(t, exitOK, r.code, r.stderr)
+			deadlines := f.Deadlines()
+			require.Len(t, deadlines, 1)
+			assert.False(t, deadlines[0].Before(start.Add(10*time.Second)), "deadline %s, before the run began + 10s", deadlines[0])
+			assert.False(t, deadlines[0].After(end.Add(10*time.Second)), "deadline %s, after the run ended + 10s", deadlines[0])
+		})
+	}
 }
 
 // A deadline reaches the call: --timeout bounds it.
@@ -630,7 +656,11 @@ func TestConfirm(t *testing.T) {
 		ok, err = confirm(ctx, blockingReader(t), &stderr, "Q? ")
 	}()
 	cancel()
-	<-done
+	select {
+	case <-done:
+	case <-time.After(10 * time.Second):
+		t.Fatal("confirm did not return when its context ended")
+	}
 	assert.ErrorIs(t, err, context.Canceled)
 	assert.False(t, ok)
 	assert.Equal(t, "Q? \n", stderr.String())
