@@ -51,20 +51,19 @@ func connectClient(_ context.Context, o options, stderr io.Writer) (imageManager
 // dialClient returns the client of the connection flags in o, as the
 // listing makes it (newTarget: --demo's server, else --region,
 // --endpoint, --project-id and the environment), and what to call when
-// done with it. With --verbose it logs each request to stderr. A
+// done with it. Each retry is said on stderr, and with --verbose each request. A
 // configuration that is wrong or incomplete is a *usageError naming what
 // to set.
 func dialClient(o options, stderr io.Writer) (*cph.Client, func(), error) {
 	tgt := newTarget(o)
-	opts := append(slices.Clip(tgt.options), cph.WithUserAgent("cphimages"))
-	if o.verbose {
-		logger := slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: slog.LevelDebug}))
-		opts = append(opts, cph.WithLogger(logger))
-	}
+	// The listing's logger: each retry a line on stderr, every request
+	// with --verbose.
+	logger := slog.New(newRetryHandler(stderr, o.verbose))
+	opts := append(slices.Clip(tgt.options), cph.WithUserAgent("cphimages"), cph.WithLogger(logger))
 	client, err := cph.NewClient(opts...)
 	if err != nil {
 		tgt.close()
-		err = explainNewClientError(err)
+		err = explainNewClientError(err, tgt, o.verbose)
 		if !isUsage(err) {
 			err = &usageError{msg: err.Error()}
 		}

@@ -116,10 +116,10 @@ func runSub(t *testing.T, tc subCase) subRun {
 	return r
 }
 
-// checkGolden compares the run's stdout and stderr with
+// checkStreamsGolden compares the run's stdout and stderr with
 // testdata/subcommands/NAME.stdout.golden and NAME.stderr.golden; a file
 // that is not there stands for no output. With -update it writes them.
-func checkGolden(t *testing.T, name string, r result) {
+func checkStreamsGolden(t *testing.T, name string, r result) {
 	t.Helper()
 	for _, part := range []struct{ stream, got string }{{"stdout", r.stdout}, {"stderr", r.stderr}} {
 		path := filepath.Join("testdata", "subcommands", name+"."+part.stream+".golden")
@@ -143,9 +143,9 @@ func ignoreNotExist(err error) error {
 	return err
 }
 
-// goOption matches the name of a Go option of the library, which no
+// goOptionOrPackage matches the name of a Go option of the library, which no
 // message of the command names.
-var goOption = regexp.MustCompile(`\bWith[A-Z]|cph\.`)
+var goOptionOrPackage = regexp.MustCompile(`\bWith[A-Z]|cph\.`)
 
 const img = "5f1c0e9a7b3d4c2e8a6f0b1d2c3e4f50"
 
@@ -248,7 +248,7 @@ func TestSubcommandGolden(t *testing.T) {
 		t.Run(name, func(t *testing.T) {
 			r := runSub(t, tc)
 			require.Equal(t, tc.code, r.code, "stderr: %s", r.stderr)
-			checkGolden(t, name, r.result)
+			checkStreamsGolden(t, name, r.result)
 			assert.Equal(t, tc.calls, nilIfEmpty(r.fake.Calls()))
 			require.Len(t, r.connected, 1, "it connects once")
 			if tc.connectErr == nil {
@@ -261,7 +261,7 @@ func TestSubcommandGolden(t *testing.T) {
 				assert.Empty(t, r.stdout, "a failure writes nothing to stdout")
 				assert.NotEmpty(t, r.stderr)
 			}
-			assert.NotRegexp(t, goOption, r.stderr, "messages name flags, arguments and variables, not Go options")
+			assert.NotRegexp(t, goOptionOrPackage, r.stderr, "messages name flags, arguments and variables, not Go options")
 			assert.Equal(t, slicesContains(tc.args, "--demo"), strings.Contains(r.stderr, "cphimages: --demo: "), "the demo note, and only with --demo")
 		})
 	}
@@ -338,12 +338,12 @@ func TestSubcommandUsageErrors(t *testing.T) {
 			tc.code = exitUsage
 			r := runSub(t, tc)
 			require.Equal(t, exitUsage, r.code, "stderr: %s", r.stderr)
-			checkGolden(t, name, r.result)
+			checkStreamsGolden(t, name, r.result)
 			assert.Empty(t, r.connected, "a usage error connects to nothing")
 			assert.Empty(t, r.fake.Calls())
 			assert.Empty(t, r.stdout)
 			assert.Contains(t, r.stderr, "Run 'cphimages ")
-			assert.NotRegexp(t, goOption, r.stderr, "messages name flags, arguments and variables, not Go options")
+			assert.NotRegexp(t, goOptionOrPackage, r.stderr, "messages name flags, arguments and variables, not Go options")
 		})
 	}
 }
@@ -383,7 +383,7 @@ func TestSubcommandHelp(t *testing.T) {
 		t.Run(sub.name, func(t *testing.T) {
 			r := runSub(t, subCase{args: []string{sub.name, "-h"}})
 			require.Equal(t, exitOK, r.code, r.stderr)
-			checkGolden(t, "help_"+sub.name, r.result)
+			checkStreamsGolden(t, "help_"+sub.name, r.result)
 			assert.Empty(t, r.connected)
 			assert.Contains(t, r.stdout, "Usage: cphimages "+sub.synopsis()+" [flags]")
 			for _, flag := range []string{"-demo", "-output", "-region", "-endpoint", "-project-id", "-timeout", "-verbose", "Exit status"} {
@@ -398,7 +398,7 @@ func TestSubcommandHelp(t *testing.T) {
 
 	var b bytes.Buffer
 	printSubcommands(&b)
-	checkGolden(t, "help_list", result{stdout: b.String()})
+	checkStreamsGolden(t, "help_list", result{stdout: b.String()})
 	for _, want := range []string{"custom", "members IMAGE", "share IMAGE PROJECT", "unshare IMAGE PROJECT", "accept IMAGE", "reject IMAGE", "delete IMAGE"} {
 		assert.Regexp(t, `(?m)^  `+regexp.QuoteMeta(want)+` `, b.String())
 	}
@@ -728,7 +728,7 @@ func TestDialClient(t *testing.T) {
 			for _, w := range tt.want {
 				assert.Contains(t, err.Error(), w)
 			}
-			assert.NotRegexp(t, goOption, err.Error())
+			assert.NotRegexp(t, goOptionOrPackage, err.Error())
 
 			_, _, err = connectClient(context.Background(), tt.o, io.Discard)
 			assert.ErrorAs(t, err, &u, "connectClient passes it on")
