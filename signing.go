@@ -17,10 +17,10 @@ type SigningAlgorithm string
 // The signing algorithms, both computed by the official core signer.
 const (
 	// SigningHMACSHA256 is SDK-HMAC-SHA256, the default.
-	SigningHMACSHA256 SigningAlgorithm = sigv.HMACSHA256
+	SigningHMACSHA256 SigningAlgorithm = "SDK-HMAC-SHA256"
 	// SigningHMACSM3 is SDK-HMAC-SM3, for regions that require the SM3
 	// hash.
-	SigningHMACSM3 SigningAlgorithm = sigv.HMACSM3
+	SigningHMACSM3 SigningAlgorithm = "SDK-HMAC-SM3"
 )
 
 // IsKnown reports whether a is one of the algorithms the client can sign
