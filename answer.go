@@ -16,37 +16,37 @@ import (
 // header, and turn a 2xx body that carries an error_code into the
 // *APIError it is.
 
-// decodeJSON decodes resp's body into a new T with encoding/json and gives
+// decodeJSON decodes ans's body into a new T with encoding/json and gives
 // the body back to its pool. A body that carries a non-empty error_code
 // (either error shape) is the *APIError it says; a body that is not JSON,
 // not T, or that valid (if not nil) refuses, is an *InvalidResponseError
 // (valid's error should wrap ErrInvalidResponse). The request ID is the
 // body's request_id, else the X-Request-Id header.
-func decodeJSON[T any](op string, resp *response, valid func(*T) error) (*T, string, error) {
-	defer bufpool.Release(resp.body)
-	if e := resp.errorInBody(op); e != nil {
+func decodeJSON[T any](op string, ans *answer, valid func(*T) error) (*T, string, error) {
+	defer bufpool.Release(ans.body)
+	if e := ans.errorInBody(op); e != nil {
 		return nil, "", e
 	}
 	out := new(T)
-	err := json.Unmarshal(resp.body, out)
+	err := json.Unmarshal(ans.body, out)
 	if err == nil && valid != nil {
 		err = valid(out)
 	}
 	if err != nil {
-		return nil, "", resp.invalid(op, &decodeError{err: err})
+		return nil, "", ans.invalid(op, &decodeError{err: err})
 	}
 	var id struct {
 		RequestID string `json:"request_id"`
 	}
-	_ = json.Unmarshal(resp.body, &id) // a body that decoded as T is JSON
-	return out, resp.requestID(id.RequestID), nil
+	_ = json.Unmarshal(ans.body, &id) // a body that decoded as T is JSON
+	return out, ans.requestID(id.RequestID), nil
 }
 
 // errorInBody returns the *APIError that a 2xx body carrying a non-empty
 // error_code is (in either error shape), or nil for any other body. The
 // gateway and some services answer a refusal with 200 and the error
 // document; it is no success.
-func (r *response) errorInBody(op string) *APIError {
+func (r *answer) errorInBody(op string) *APIError {
 	var eb wire.ErrorBody
 	if json.Unmarshal(r.body, &eb) != nil {
 		return nil

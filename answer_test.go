@@ -15,12 +15,12 @@ import (
 
 // answerOf returns a 2xx response with body, as attempt makes it (in a
 // pooled buffer, which decodeJSON gives back).
-func answerOf(body string, header http.Header) *response {
+func answerOf(body string, header http.Header) *answer {
 	buf := append(bufpool.Get(int64(len(body))), body...)
 	if header == nil {
 		header = http.Header{}
 	}
-	return &response{status: http.StatusOK, header: header, body: buf, attempts: 1,
+	return &answer{status: http.StatusOK, header: header, body: buf, attempts: 1,
 		secrets: [3]string{"", testToken, testSK}}
 }
 

@@ -3,12 +3,6 @@ package cph
 import (
 	"fmt"
 	"log/slog"
-	"net/http"
-	"net/url"
-	"strings"
-	"time"
-
-	"github.com/cph-go/cph/internal/sigv"
 )
 
 // Credentials are an access key (AK) and secret key (SK), and for temporary
@@ -103,77 +97,4 @@ func isToken(s string, allowComma bool) bool {
 		}
 	}
 	return true
-}
-
-// Header names the client sends for the signature.
-const (
-	headerSecurityToken = "X-Security-Token"
-	headerProjectID     = "X-Project-Id"
-)
-
-// signedHeaders are the headers of a request that its signature covers,
-// besides Host and X-Sdk-Date, when the request carries them.
-var signedHeaders = [...]string{headerProjectID, headerSecurityToken}
-
-// sign signs req in place with the official core signer of scheme as of
-// time t: it sets X-Sdk-Date and Authorization, and returns the signature
-// so that callers can keep it out of error messages. The signature covers
-// the method, path, query, Host, X-Sdk-Date and the headers in
-// signedHeaders.
-func sign(req *http.Request, scheme string, c Credentials, t time.Time) (string, error) {
-	return signInto(req, headerValues{h: req.Header, vals: make([]string, 0, 2)}, scheme, c, t, nil)
-}
-
-// signInto is sign setting its two headers through hv, so that they can
-// share the backing array of the request's other header values, for a
-// request whose body is body (the exact bytes sent, as JSON; nil for none):
-// the signature covers its hash.
-func signInto(req *http.Request, hv headerValues, scheme string, c Credentials, t time.Time, body []byte) (string, error) {
-	date := t.UTC().Format(sigv.DateFormat)
-	var room [2 + len(signedHeaders)]sigv.Header
-	headers := append(room[:0], sigv.Header{Name: "Host", Value: req.URL.Host}, sigv.Header{Name: sigv.HeaderDate, Value: date})
-	for _, h := range signedHeaders {
-		if v := req.Header.Get(h); v != "" {
-			headers = append(headers, sigv.Header{Name: h, Value: v})
-		}
-	}
-	var query url.Values
-	if req.URL.RawQuery != "" {
-		query = req.URL.Query()
-	}
-	contentType := ""
-	if body != nil {
-		contentType = contentTypeJSON
-	}
-	auth, err := sigv.Sign(scheme, sigv.Request{
-		Method:      req.Method,
-		Host:        req.URL.Host,
-		Path:        req.URL.Path,
-		Query:       query,
-		Headers:     headers,
-		Body:        body,
-		ContentType: contentType,
-	}, c.AccessKey, c.SecretKey)
-	if err != nil {
-		return "", fmt.Errorf("sign request: %w", err)
-	}
-	hv.set(sigv.HeaderDate, date)
-	hv.set(sigv.HeaderAuthorization, auth)
-	_, sig, _ := strings.Cut(auth, "Signature=")
-	return sig, nil
-}
-
-// headerValues sets request headers whose values share one backing array,
-// so that a request's headers cost one allocation instead of one each.
-// Keys must be in canonical form.
-type headerValues struct {
-	h    http.Header
-	vals []string
-}
-
-// set sets key to the single value v.
-func (hv *headerValues) set(key, v string) {
-	hv.vals = append(hv.vals, v)
-	n := len(hv.vals)
-	hv.h[key] = hv.vals[n-1 : n : n]
 }

@@ -6,131 +6,9 @@ import (
 	"log/slog"
 	"net/http"
 	"net/url"
-	"strings"
 	"sync/atomic"
 	"time"
 )
-
-// Option configures a Client. Options validate what they are given, and
-// NewClient reports every problem they find, joined with what is missing;
-// a nil Option is ignored.
-type Option func(*config) error
-
-// config is what the options set; NewClient turns it into a Client.
-type config struct {
-	region     string
-	endpoint   string
-	projectID  string
-	creds      Credentials
-	provider   CredentialsProvider
-	iam        string // WithIAMEndpoint
-	signing    SigningAlgorithm
-	httpClient *http.Client
-	userAgent  string
-	logger     *slog.Logger
-
-	reliability reliability // options_reliability.go
-
-	// Set by an option that refused its value, so that NewClient does not
-	// also report that setting as missing.
-	endpointRefused, projectIDRefused bool
-}
-
-// WithRegion sets the region, such as "cn-north-4". The endpoint is then
-// https://cph.{region}.myhuaweicloud.com unless WithEndpoint overrides it.
-func WithRegion(region string) Option {
-	return func(c *config) error {
-		if region != "" && !isRegionID(region) {
-			c.endpointRefused = true
-			return fmt.Errorf("%w: region %q is not a region ID such as \"cn-north-4\"", ErrInvalidEndpoint, region)
-		}
-		c.region = region
-		return nil
-	}
-}
-
-// WithEndpoint sets the endpoint, an absolute http(s) URL such as
-// "https://cph.cn-north-4.myhuaweicloud.com"; it overrides the region's.
-func WithEndpoint(endpoint string) Option {
-	return func(c *config) error {
-		if endpoint != "" {
-			if _, err := parseEndpoint(endpoint); err != nil {
-				c.endpointRefused = true
-				return err
-			}
-		}
-		c.endpoint = endpoint
-		return nil
-	}
-}
-
-// WithProjectID sets the project (tenant) ID the calls act on.
-func WithProjectID(id string) Option {
-	return func(c *config) error {
-		if id != "" && !isProjectID(id) {
-			c.projectIDRefused = true
-			return fmt.Errorf("%w: %q has characters a project ID cannot have", ErrInvalidProjectID, id)
-		}
-		c.projectID = id
-		return nil
-	}
-}
-
-// WithCredentials sets the AK/SK (and security token) that sign requests.
-// The last of WithCredentials and WithCredentialsProvider wins; empty
-// Credentials mean neither was given.
-func WithCredentials(creds Credentials) Option {
-	return func(c *config) error {
-		c.creds = creds
-		c.provider = nil
-		return nil
-	}
-}
-
-// WithHTTPClient makes the client send its requests through hc: its
-// transport, timeouts, cookie jar and TLS settings. Its redirect policy is
-// not used: the client never follows a redirect (a signed request and its
-// security token must not travel to another host), and a 3xx answer is an
-// *APIError. hc itself is left unchanged: the client sends through a copy
-// of it that refuses redirects. Nil keeps the library's own client.
-func WithHTTPClient(hc *http.Client) Option {
-	return func(c *config) error {
-		c.httpClient = hc
-		return nil
-	}
-}
-
-// maxUserAgent is the longest user agent WithUserAgent takes: gateways
-// refuse long header lines, and a user agent names a program and version.
-const maxUserAgent = 1 << 10
-
-// WithUserAgent appends ua to the default User-Agent "cph-go/<Version>".
-// A ua with control characters, or longer than 1 KiB, is an error wrapping
-// ErrInvalidParameter.
-func WithUserAgent(ua string) Option {
-	return func(c *config) error {
-		if strings.ContainsFunc(ua, func(r rune) bool { return r < ' ' || r == 0x7f }) {
-			return fmt.Errorf("%w: user agent has control characters", ErrInvalidParameter)
-		}
-		if len(ua) > maxUserAgent {
-			return fmt.Errorf("%w: user agent of %d bytes is longer than %d", ErrInvalidParameter, len(ua), maxUserAgent)
-		}
-		c.userAgent = strings.TrimSpace(ua)
-		return nil
-	}
-}
-
-// WithLogger makes the client log to l one debug record per attempt
-// (operation, method, path, status, attempt, duration, request ID, and the
-// error if any) and one warning per retry with its reason and wait. The
-// secret key, security token, Authorization header and signature are never
-// logged. Without it, or with nil, the client logs nothing.
-func WithLogger(l *slog.Logger) Option {
-	return func(c *config) error {
-		c.logger = l
-		return nil
-	}
-}
 
 // Client calls the CPH API. It is safe for concurrent use; create one and
 // reuse it, so connections are reused.
@@ -142,9 +20,11 @@ type Client struct {
 	userAgent string
 	logger    *slog.Logger
 	now       func() time.Time
-	// authRef holds the credentials, sealed so that no fmt verb reaches
+	// signerRef holds the credentials, sealed so that no fmt verb reaches
 	// them through reflection, even in a copy of the Client.
-	authRef sealed[*authState]
+	signerRef sealed[*signer]
+	// disc finds the project ID when none was given (discovery.go).
+	disc discovery
 
 	maxBodyBytes  int64
 	maxErrorBytes int64
@@ -211,7 +91,7 @@ func NewClient(opts ...Option) (*Client, error) {
 	c := &Client{
 		region:        cfg.region,
 		projectID:     cfg.projectID,
-		authRef:       seal(&authState{creds: cfg.creds}),
+		signerRef:     seal(&signer{creds: cfg.creds}),
 		hc:            withoutRedirects(cfg.httpClient),
 		userAgent:     "cph-go/" + Version,
 		logger:        cfg.logger,
@@ -249,7 +129,7 @@ func (c *Client) configureEndpoint(cfg *config) []error {
 	}
 	u, err := parseEndpoint(endpoint)
 	if err == nil {
-		err = checkInsecure(u, cfg.reliability)
+		err = checkInsecure(u, cfg.allowInsecureHTTP)
 	}
 	c.endpoint = u
 	if err == nil {
@@ -277,23 +157,8 @@ func withoutRedirects(hc *http.Client) *http.Client {
 // that nothing of a signed request reaches another URL.
 func refuseRedirect(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }
 
-// auth returns how the client signs: its credentials or provider.
-func (c *Client) auth() *authState { return c.authRef.open() }
-
-// isProjectID reports whether s can be a project ID: at most 64 letters,
-// digits, '-' or '_' (Huawei Cloud's are 32 hex digits).
-func isProjectID(s string) bool {
-	if len(s) == 0 || len(s) > 64 {
-		return false
-	}
-	for i := 0; i < len(s); i++ {
-		c := s[i]
-		if !('a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' || '0' <= c && c <= '9' || c == '-' || c == '_') {
-			return false
-		}
-	}
-	return true
-}
+// signer returns how the client signs: its credentials or provider.
+func (c *Client) signer() *signer { return c.signerRef.open() }
 
 // Region returns the region the client was given, or "" if it was given
 // only an endpoint.
@@ -316,5 +181,5 @@ func (c *Client) ProjectID() string {
 	if c.projectID != "" {
 		return c.projectID
 	}
-	return c.auth().disc.projectID()
+	return c.disc.projectID()
 }

@@ -35,12 +35,12 @@ func (c *Client) String() string {
 // the fixed ones redacted, or the type of the provider.
 func (c *Client) credentialsText() string {
 	switch {
-	case c.auth() == nil:
+	case c.signer() == nil:
 		return "none"
-	case c.auth().provider != nil:
-		return fmt.Sprintf("provider %T", c.auth().provider)
+	case c.signer().provider != nil:
+		return fmt.Sprintf("provider %T", c.signer().provider)
 	}
-	return c.auth().creds.String()
+	return c.signer().creds.String()
 }
 
 // GoString returns the same redacted text as String, for %#v.

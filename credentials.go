@@ -36,18 +36,6 @@ func (c Credentials) Retrieve(context.Context) (Credentials, error) {
 // Credentials itself is a CredentialsProvider.
 var _ CredentialsProvider = Credentials{}
 
-// WithCredentialsProvider makes the client ask p for credentials before
-// every request, instead of using fixed credentials or the default chain.
-// The last of WithCredentials and WithCredentialsProvider wins; nil means
-// neither was given.
-func WithCredentialsProvider(p CredentialsProvider) Option {
-	return func(c *config) error {
-		c.provider = p
-		c.creds = Credentials{}
-		return nil
-	}
-}
-
 // source is what a provider of this package knows besides the credentials:
 // the profile and the environment can also hold a project ID, and the
 // profile an IAM endpoint.
@@ -164,24 +152,22 @@ func unprefixed(err error) error {
 	return err
 }
 
-// authState is how a client signs: fixed credentials (Client.creds) or a
-// provider, the signing scheme, and what project-ID discovery needs.
-type authState struct {
+// signer is how a client signs: its fixed credentials or a provider, and
+// the signing scheme.
+type signer struct {
 	creds    Credentials         // the fixed credentials, when provider is nil
 	provider CredentialsProvider // nil when the client has fixed credentials
-	signing  string              // sigv scheme name
-	iam      iamConfig
-	disc     discovery
+	scheme   string              // sigv scheme name
 }
 
 // configureAuth sets the client's credentials, project ID, IAM endpoint and
 // signing algorithm from cfg, the environment and the profile file, without
 // touching the network. It returns every problem it finds.
 func (c *Client) configureAuth(cfg *config) []error {
-	a := c.auth()
-	a.signing = string(cfg.signing)
-	if a.signing == "" {
-		a.signing = string(SigningHMACSHA256)
+	a := c.signer()
+	a.scheme = string(cfg.signing)
+	if a.scheme == "" {
+		a.scheme = string(SigningHMACSHA256)
 	}
 	src, errs := c.configureCredentials(cfg)
 	if err := c.configureProjectID(src); err != nil {
@@ -200,7 +186,7 @@ func (c *Client) configureAuth(cfg *config) []error {
 func (c *Client) configureCredentials(cfg *config) (source, []error) {
 	switch {
 	case cfg.provider != nil:
-		c.auth().provider = cfg.provider
+		c.signer().provider = cfg.provider
 		return source{}, nil
 	case cfg.creds != (Credentials{}):
 		if err := cfg.creds.validate(); err != nil {
@@ -216,7 +202,7 @@ func (c *Client) configureCredentials(cfg *config) (source, []error) {
 	case err != nil:
 		return source{}, []error{unprefixed(err)}
 	}
-	c.auth().creds = s.creds
+	c.signer().creds = s.creds
 	if err := s.creds.validate(); err != nil {
 		return s, []error{err}
 	}
@@ -249,11 +235,11 @@ func (c *Client) configureProjectID(src source) error {
 // IAM endpoint (or a provider that may yet bring a project ID).
 func (c *Client) configureDiscovery(cfg *config, src source) []error {
 	var errs []error
-	if c.region == "" && c.auth().provider == nil && !cfg.projectIDRefused && !cfg.endpointRefused {
+	if c.region == "" && c.signer().provider == nil && !cfg.projectIDRefused && !cfg.endpointRefused {
 		errs = append(errs, fmt.Errorf("%w: set one with WithProjectID or %s, or set a region so that it can be discovered", ErrMissingProjectID, envProjectID))
 	}
-	c.auth().iam.security = cfg.reliability
-	if err := c.auth().iam.configure(cfg.iam, src, c.auth().provider == nil); err != nil {
+	c.disc.iam.allowInsecureHTTP = cfg.allowInsecureHTTP
+	if err := c.disc.iam.configure(cfg.iamEndpoint, src, c.signer().provider == nil); err != nil {
 		errs = append(errs, err)
 	}
 	return errs
@@ -262,10 +248,10 @@ func (c *Client) configureDiscovery(cfg *config, src source) []error {
 // resolveCredentials returns the credentials that sign the next request:
 // the fixed ones, or what the provider gives now.
 func (c *Client) resolveCredentials(ctx context.Context) (Credentials, error) {
-	if c.auth().provider == nil {
-		return c.auth().creds, nil
+	if c.signer().provider == nil {
+		return c.signer().creds, nil
 	}
-	creds, err := c.auth().provider.Retrieve(ctx)
+	creds, err := c.signer().provider.Retrieve(ctx)
 	if err != nil {
 		return Credentials{}, fmt.Errorf("credentials: %w", unprefixed(err))
 	}

@@ -225,8 +225,8 @@ func TestDefaultChain(t *testing.T) {
 			setEnv(t, tc.env, tc.profile)
 			c, err := NewClient(append([]Option{WithRegion(testRegion)}, tc.opts...)...)
 			require.NoError(t, err)
-			assert.Equal(t, tc.wantCreds, c.auth().creds)
-			assert.Nil(t, c.auth().provider, "the default chain is read once, when the client is made")
+			assert.Equal(t, tc.wantCreds, c.signer().creds)
+			assert.Nil(t, c.signer().provider, "the default chain is read once, when the client is made")
 			assert.Equal(t, tc.wantProject, c.ProjectID())
 		})
 	}
@@ -311,13 +311,13 @@ func TestCredentialsOptionsLastWins(t *testing.T) {
 
 	c, err := NewClient(WithRegion(testRegion), WithProjectID(testProjectID), WithCredentials(otherCreds), WithCredentialsProvider(p))
 	require.NoError(t, err)
-	assert.Same(t, p, c.auth().provider)
+	assert.Same(t, p, c.signer().provider)
 	assert.Equal(t, int32(0), p.calls.Load(), "NewClient does not ask the provider")
 
 	c, err = NewClient(WithRegion(testRegion), WithProjectID(testProjectID), WithCredentialsProvider(p), WithCredentials(otherCreds))
 	require.NoError(t, err)
-	assert.Nil(t, c.auth().provider)
-	assert.Equal(t, otherCreds, c.auth().creds)
+	assert.Nil(t, c.signer().provider)
+	assert.Equal(t, otherCreds, c.signer().creds)
 
 	_, err = NewClient(WithRegion(testRegion), WithProjectID(testProjectID), WithCredentialsProvider(nil))
 	assert.ErrorIs(t, err, ErrMissingCredentials, "a nil provider means the default chain")

@@ -21,27 +21,10 @@ const envIAMEndpoint = "HUAWEICLOUD_SDK_IAM_ENDPOINT"
 // and logs.
 const opKeystoneListProjects = "KeystoneListProjects"
 
-// WithIAMEndpoint sets the IAM endpoint the client asks for its project ID
-// when it has none (an absolute http(s) URL such as
-// "https://iam.cn-north-4.myhuaweicloud.com"). It wins over the variable
-// HUAWEICLOUD_SDK_IAM_ENDPOINT and the profile's iam_endpoint; without any
-// of them the client uses https://iam.{region}.myhuaweicloud.com.
-func WithIAMEndpoint(endpoint string) Option {
-	return func(c *config) error {
-		if endpoint != "" {
-			if _, err := parseEndpoint(endpoint); err != nil {
-				return fmt.Errorf("IAM endpoint: %w", err)
-			}
-		}
-		c.iam = endpoint
-		return nil
-	}
-}
-
 // iamConfig is the IAM endpoint chosen when the client was made, if any.
 type iamConfig struct {
-	url      *url.URL    // nil: the lazily retrieved source's, else the region's
-	security reliability // for checkInsecure: http only to loopback, unless allowed
+	url               *url.URL // nil: the lazily retrieved source's, else the region's
+	allowInsecureHTTP bool     // for checkInsecure: http only to loopback, unless allowed
 }
 
 // configure picks the IAM endpoint from the option, the environment, or
@@ -81,7 +64,7 @@ func (ic *iamConfig) parse(raw, from string, bareHost bool) (*url.URL, error) {
 	}
 	u, err := parseEndpoint(raw)
 	if err == nil {
-		err = checkInsecure(u, ic.security)
+		err = checkInsecure(u, ic.allowInsecureHTTP)
 	}
 	switch {
 	case err == nil:
@@ -92,9 +75,11 @@ func (ic *iamConfig) parse(raw, from string, bareHost bool) (*url.URL, error) {
 	return nil, fmt.Errorf("IAM endpoint: %w", err)
 }
 
-// discovery holds the project ID a client discovered, and lets concurrent
-// first calls share one IAM request.
+// discovery finds the project ID of a client given none: it holds the IAM
+// endpoint to ask, the project ID it discovered, and lets concurrent first
+// calls share one IAM request.
 type discovery struct {
+	iam   iamConfig
 	id    atomic.Pointer[string]
 	group flight.Group[string]
 }
@@ -113,10 +98,10 @@ func (c *Client) resolveProjectID(ctx context.Context) (string, error) {
 	if c.projectID != "" {
 		return c.projectID, nil
 	}
-	if id := c.auth().disc.projectID(); id != "" {
+	if id := c.disc.projectID(); id != "" {
 		return id, nil
 	}
-	return c.auth().disc.group.Do(ctx, c.discoverProjectID)
+	return c.disc.group.Do(ctx, c.discoverProjectID)
 }
 
 // discoverProjectID finds the project ID once: from the provider's source
@@ -127,12 +112,12 @@ func (c *Client) resolveProjectID(ctx context.Context) (string, error) {
 // signed like any call, without a project ID header. It keeps what it
 // found; a failure is not kept, so the next call asks again.
 func (c *Client) discoverProjectID(ctx context.Context) (string, error) {
-	if id := c.auth().disc.projectID(); id != "" {
+	if id := c.disc.projectID(); id != "" {
 		return id, nil // found by the run that just ended
 	}
-	src := source{creds: c.auth().creds}
-	if c.auth().provider != nil {
-		s, err := retrieveSource(ctx, c.auth().provider)
+	src := source{creds: c.signer().creds}
+	if c.signer().provider != nil {
+		s, err := retrieveSource(ctx, c.signer().provider)
 		if err != nil {
 			return "", fmt.Errorf("credentials: %w", unprefixed(err))
 		}
@@ -143,7 +128,7 @@ func (c *Client) discoverProjectID(ctx context.Context) (string, error) {
 			if !isProjectID(s.projectID) {
 				return "", fmt.Errorf("%w: %s has characters a project ID cannot have", ErrInvalidProjectID, s.projectIDFrom)
 			}
-			c.auth().disc.id.Store(&s.projectID)
+			c.disc.id.Store(&s.projectID)
 			return s.projectID, nil
 		}
 		src = s
@@ -153,10 +138,10 @@ func (c *Client) discoverProjectID(ctx context.Context) (string, error) {
 	}
 	// The IAM endpoint is a setting: a wrong one is a configuration error
 	// of discovery, not an answer of the operation.
-	if _, err := c.auth().iam.endpoint(c.region, src); err != nil {
+	if _, err := c.disc.iam.endpoint(c.region, src); err != nil {
 		return "", fmt.Errorf("discover project ID: %w", err)
 	}
-	resp, err := c.do(ctx, call{
+	ans, err := c.do(ctx, call{
 		op:         opKeystoneListProjects,
 		method:     http.MethodGet,
 		service:    serviceIAM,
@@ -168,7 +153,7 @@ func (c *Client) discoverProjectID(ctx context.Context) (string, error) {
 	if err != nil {
 		return "", fmt.Errorf("discover project ID: %w", unprefixed(err))
 	}
-	b, _, err := decodeJSON(opKeystoneListProjects, resp, func(b *projectsBody) error {
+	b, _, err := decodeJSON(opKeystoneListProjects, ans, func(b *projectsBody) error {
 		if b.Projects == nil {
 			return fmt.Errorf("%w: IAM's answer is not a project list", ErrInvalidResponse)
 		}
@@ -180,13 +165,13 @@ func (c *Client) discoverProjectID(ctx context.Context) (string, error) {
 	// pickProject's errors quote project names cut short, where a cut
 	// secret would no longer match: redact the names first.
 	for i := range *b.Projects {
-		(*b.Projects)[i].Name = redact.String((*b.Projects)[i].Name, resp.secrets[:])
+		(*b.Projects)[i].Name = redact.String((*b.Projects)[i].Name, ans.secrets[:])
 	}
 	id, err := pickProject(b, c.region)
 	if err != nil {
-		return "", fmt.Errorf("discover project ID: %w", redact.Error(err, resp.secrets[:]))
+		return "", fmt.Errorf("discover project ID: %w", redact.Error(err, ans.secrets[:]))
 	}
-	c.auth().disc.id.Store(&id)
+	c.disc.id.Store(&id)
 	return id, nil
 }
 

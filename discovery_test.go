@@ -71,7 +71,7 @@ func TestDiscoverProjectIDConcurrentFirstCalls(t *testing.T) {
 			errs[i] = listOnce(c)
 		}()
 	}
-	require.Eventually(t, func() bool { return c.auth().disc.group.Waiting() == callers-1 }, 5*time.Second, time.Millisecond,
+	require.Eventually(t, func() bool { return c.disc.group.Waiting() == callers-1 }, 5*time.Second, time.Millisecond,
 		"all but one call wait for the IAM request in flight")
 	openGate()
 	wg.Wait()
@@ -98,7 +98,7 @@ func TestDiscoverProjectIDCancelledFirstCaller(t *testing.T) {
 	require.Eventually(t, func() bool { return len(cloud.requests("/v3/projects")) == 1 }, 5*time.Second, time.Millisecond)
 	second := make(chan error, 1)
 	go func() { second <- listOnce(c) }()
-	require.Eventually(t, func() bool { return c.auth().disc.group.Waiting() == 1 }, 5*time.Second, time.Millisecond)
+	require.Eventually(t, func() bool { return c.disc.group.Waiting() == 1 }, 5*time.Second, time.Millisecond)
 
 	cancel()
 	err := <-first

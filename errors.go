@@ -164,19 +164,6 @@ func IsThrottled(err error) bool {
 	return e.StatusCode == http.StatusTooManyRequests || gatewayCode(e.Code) == "0308"
 }
 
-// authCodes are the API gateway's authentication and authorization codes
-// (the number after "APIGW." or "APIG.").
-var authCodes = map[string]bool{
-	"0301": true, // incorrect IAM authentication information (bad or expired signature)
-	"0302": true, // IAM user not authorized to access the API
-	"0303": true, // incorrect app authentication information
-	"0304": true, // app not authorized to access the API
-	"0305": true, // incorrect authentication information
-	"0306": true, // API access denied
-	"0307": true, // token must be updated
-	"0311": true, // incorrect debug authentication information
-}
-
 // IsAuthError reports whether err is, or wraps, an *APIError that says the
 // request was not authenticated or not authorized: status 401 or 403, or one
 // of the gateway's authentication codes (APIGW.0301 to APIGW.0307 and
@@ -189,7 +176,25 @@ func IsAuthError(err error) bool {
 	if e.StatusCode == http.StatusUnauthorized || e.StatusCode == http.StatusForbidden {
 		return true
 	}
-	return authCodes[gatewayCode(e.Code)]
+	return isGatewayAuthCode(gatewayCode(e.Code))
+}
+
+// isGatewayAuthCode reports whether n (the number after "APIGW." or
+// "APIG.") is one of the API gateway's authentication and authorization
+// codes.
+func isGatewayAuthCode(n string) bool {
+	switch n {
+	case "0301", // incorrect IAM authentication information (bad or expired signature)
+		"0302", // IAM user not authorized to access the API
+		"0303", // incorrect app authentication information
+		"0304", // app not authorized to access the API
+		"0305", // incorrect authentication information
+		"0306", // API access denied
+		"0307", // token must be updated
+		"0311": // incorrect debug authentication information
+		return true
+	}
+	return false
 }
 
 // gatewayCode returns the number of an API gateway code ("0308" for

@@ -165,3 +165,20 @@ func TestAPIErrorMessageNeverCarriesSecrets(t *testing.T) {
 	assert.Contains(t, msg, "[REDACTED]")
 	assert.Contains(t, msg, "Access="+testAK, "the rest of the message is kept")
 }
+
+// TestIsAuthErrorGatewayCodes pins which API gateway codes, under both
+// prefixes, IsAuthError takes for an authentication or authorization
+// refusal on an answer whose status alone says neither.
+func TestIsAuthErrorGatewayCodes(t *testing.T) {
+	auth := map[string]bool{"0301": true, "0302": true, "0303": true, "0304": true, "0305": true, "0306": true, "0307": true, "0311": true}
+	for n := 300; n <= 312; n++ {
+		num := fmt.Sprintf("%04d", n)
+		for _, prefix := range []string{"APIGW.", "APIG."} {
+			code := prefix + num
+			assert.Equal(t, auth[num], IsAuthError(&APIError{StatusCode: 400, Code: code}), code)
+		}
+	}
+	for _, code := range []string{"CPS.0301", "APIGW.301", "APIGW.", "0301", "apigw.0301", "APIGW.0301 "} {
+		assert.False(t, IsAuthError(&APIError{StatusCode: 400, Code: code}), code)
+	}
+}

@@ -72,24 +72,24 @@ func (c *Client) ListPhoneImages(ctx context.Context, opts ...ListOption) (*List
 	if p.err != nil {
 		return nil, fmt.Errorf("cph: %s: %w", opListPhoneImages, p.err)
 	}
-	resp, err := c.do(ctx, listPhoneImagesCall(p))
+	ans, err := c.do(ctx, listPhoneImagesCall(p))
 	if err != nil {
 		return nil, err
 	}
-	out, err := decodeListPhoneImages(resp.body)
+	out, err := decodeListPhoneImages(ans.body)
 	if err != nil {
-		err = resp.invalid(opListPhoneImages, err)
-		bufpool.Release(resp.body)
+		err = ans.invalid(opListPhoneImages, err)
+		bufpool.Release(ans.body)
 		return nil, err
 	}
 	if len(out.Images) == 0 { // an error document has no images: check only then
-		if e := resp.errorInBody(opListPhoneImages); e != nil {
-			bufpool.Release(resp.body)
+		if e := ans.errorInBody(opListPhoneImages); e != nil {
+			bufpool.Release(ans.body)
 			return nil, e
 		}
 	}
-	bufpool.Release(resp.body)
-	out.RequestID = resp.requestID(out.RequestID)
+	bufpool.Release(ans.body)
+	out.RequestID = ans.requestID(out.RequestID)
 	return out, nil
 }
 

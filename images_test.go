@@ -162,7 +162,7 @@ func TestListPhoneImagesDecoding(t *testing.T) {
 			assert.Equal(t, tc.wantReqID, out.RequestID)
 			for _, img := range out.Images {
 				if img.Label != "" {
-					assert.Equal(t, labelFlavors[img.Label] != "", img.Label.IsKnown())
+					assert.Equal(t, img.Label.ServerFlavor() != "", img.Label.IsKnown())
 				}
 			}
 		})

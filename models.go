@@ -74,27 +74,27 @@ const (
 	LabelQemuPhone      ImageLabel = "qemu_phone"
 )
 
-// labelFlavors maps each documented label to the server flavor it fits.
-var labelFlavors = map[ImageLabel]string{
-	LabelCloudPhone:     "physical.rx1.xlarge",
-	LabelCloudPhone1620: "physical.kg1.4xlarge.cp",
-	LabelCloudGame:      "physical.rx1.xlarge.cg",
-	LabelCloudGame1620:  "physical.kg1.4xlarge.cg",
-	LabelQemuPhone:      "physical.rx1.xlarge",
-}
-
 // String returns the label as the API spells it.
 func (l ImageLabel) String() string { return string(l) }
 
 // IsKnown reports whether l is one of the documented labels.
-func (l ImageLabel) IsKnown() bool {
-	_, ok := labelFlavors[l]
-	return ok
-}
+func (l ImageLabel) IsKnown() bool { return l.ServerFlavor() != "" }
 
 // ServerFlavor returns the server flavor the label fits, such as
 // "physical.rx1.xlarge.cg" for cloud_game, or "" for an unknown label.
-func (l ImageLabel) ServerFlavor() string { return labelFlavors[l] }
+func (l ImageLabel) ServerFlavor() string {
+	switch l {
+	case LabelCloudPhone, LabelQemuPhone:
+		return "physical.rx1.xlarge"
+	case LabelCloudPhone1620:
+		return "physical.kg1.4xlarge.cp"
+	case LabelCloudGame:
+		return "physical.rx1.xlarge.cg"
+	case LabelCloudGame1620:
+		return "physical.kg1.4xlarge.cg"
+	}
+	return ""
+}
 
 // Values returns the documented image labels.
 func (ImageLabel) Values() []ImageLabel {

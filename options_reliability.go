@@ -3,9 +3,6 @@ package cph
 import (
 	"fmt"
 	"math/rand/v2"
-	"net"
-	"net/url"
-	"strings"
 	"time"
 )
 
@@ -20,14 +17,13 @@ const (
 // reliability is what the reliability options set; the zero value means
 // the defaults.
 type reliability struct {
-	maxAttempts       int
-	backoffBase       time.Duration
-	backoffMax        time.Duration
-	backoffSet        bool
-	maxRetryAfter     time.Duration
-	maxRetryAfterSet  bool
-	maxBodyBytes      int64
-	allowInsecureHTTP bool
+	maxAttempts      int
+	backoffBase      time.Duration
+	backoffMax       time.Duration
+	backoffSet       bool
+	maxRetryAfter    time.Duration
+	maxRetryAfterSet bool
+	maxBodyBytes     int64
 }
 
 // WithMaxAttempts sets how many requests a call sends at most, the first
@@ -101,18 +97,6 @@ func WithMaxResponseBytes(n int64) Option {
 	}
 }
 
-// WithAllowInsecureHTTP allows a plain http:// endpoint on a host that is
-// not loopback. Without it NewClient refuses one with an error wrapping
-// ErrInsecureEndpoint, since signed requests, and any security token,
-// would cross the network in clear text. http:// to localhost, 127.0.0.0/8
-// and ::1 is always allowed.
-func WithAllowInsecureHTTP() Option {
-	return func(c *config) error {
-		c.reliability.allowInsecureHTTP = true
-		return nil
-	}
-}
-
 // applyReliability fills the client's retry policy and limits from r,
 // defaults where r has none.
 func (c *Client) applyReliability(r reliability) {
@@ -132,22 +116,4 @@ func (c *Client) applyReliability(r reliability) {
 		c.maxBodyBytes = r.maxBodyBytes
 	}
 	c.rand = rand.Int64N
-}
-
-// checkInsecure refuses a plain http:// endpoint u on a host that is not
-// loopback, unless r allows it.
-func checkInsecure(u *url.URL, r reliability) error {
-	if u == nil || u.Scheme != "http" || r.allowInsecureHTTP || isLoopbackHost(u.Hostname()) {
-		return nil
-	}
-	return fmt.Errorf("%w: %q sends in clear text to a host that is not loopback; use https, or WithAllowInsecureHTTP", ErrInsecureEndpoint, u.Redacted())
-}
-
-// isLoopbackHost reports whether host is "localhost" or a loopback IP.
-func isLoopbackHost(host string) bool {
-	if strings.EqualFold(host, "localhost") {
-		return true
-	}
-	ip := net.ParseIP(host)
-	return ip != nil && ip.IsLoopback()
 }

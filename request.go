@@ -56,7 +56,7 @@ type param struct{ name, value string }
 // goes (the endpoint, the project ID) and the credentials, sends it and
 // returns its 2xx answer. A non-2xx answer becomes an *APIError; every
 // error starts with "cph: <op>:" and wraps its cause.
-func (c *Client) do(ctx context.Context, cl call) (*response, error) {
+func (c *Client) do(ctx context.Context, cl call) (*answer, error) {
 	if ctx == nil {
 		return nil, fmt.Errorf("cph: %s: %w: nil context", cl.op, ErrInvalidParameter)
 	}
@@ -85,11 +85,11 @@ type target struct {
 // credentials, or IAM with the credentials of the source discovery read.
 func (c *Client) target(ctx context.Context, cl call) (target, error) {
 	if cl.service == serviceIAM {
-		src := source{creds: c.auth().creds}
+		src := source{creds: c.signer().creds}
 		if cl.iam != nil {
 			src = *cl.iam
 		}
-		base, err := c.auth().iam.endpoint(c.region, src)
+		base, err := c.disc.iam.endpoint(c.region, src)
 		if err != nil {
 			return target{}, err
 		}
@@ -155,9 +155,11 @@ func checkPathParam(p param) error {
 	return fmt.Errorf("%w: %s %q %s", ErrInvalidParameter, p.name, v[:min(len(v), 64)], bad)
 }
 
-// response is a 2xx answer, its body read whole into a pooled buffer that
-// the caller gives back with bufpool.Release once decoded.
-type response struct {
+// answer is a 2xx answer read whole: its body is in a pooled buffer that
+// the caller gives back with bufpool.Release once decoded. (An
+// *http.Response, still to be read, is a resp; the documents its body
+// holds are the wire package's.)
+type answer struct {
 	status   int
 	header   http.Header
 	body     []byte
@@ -168,7 +170,7 @@ type response struct {
 // requestID returns the request ID of the answer: fromBody, the body's
 // request_id, else the X-Request-Id header; cleaned, capped at
 // maxRequestID bytes and redacted, since a server may put anything there.
-func (r *response) requestID(fromBody string) string {
+func (r *answer) requestID(fromBody string) string {
 	if fromBody == "" {
 		fromBody = r.header.Get("X-Request-Id")
 	}
@@ -179,7 +181,7 @@ func (r *response) requestID(fromBody string) string {
 // not the documented document: an *InvalidResponseError with the request
 // ID (from the body, if decoding read it), the start of the body and err,
 // every secret redacted. Call it before releasing the body.
-func (r *response) invalid(op string, err error) error {
+func (r *answer) invalid(op string, err error) error {
 	fromBody := ""
 	var de *decodeError
 	if errors.As(err, &de) {
@@ -197,7 +199,7 @@ func (r *response) invalid(op string, err error) error {
 
 // result is what one attempt came to.
 type result struct {
-	resp     *response     // the 2xx answer; nil with an error
+	answer   *answer       // the 2xx answer; nil with an error
 	header   http.Header   // the answer's headers; nil if no answer came
 	received time.Time     // the local clock (c.now) when the answer came
 	skew     time.Duration // the clock offset the request was signed with
@@ -217,12 +219,12 @@ type result struct {
 // waiting returns at once. A 401 "signature expired" whose Date shows the
 // local clock is off is retried once with the corrected time. The final
 // error carries the number of attempts.
-func (c *Client) send(ctx context.Context, cl call, u *url.URL, projectID string, creds Credentials) (*response, error) {
+func (c *Client) send(ctx context.Context, cl call, u *url.URL, projectID string, creds Credentials) (*answer, error) {
 	skewCorrected := false
 	for n := 1; ; n++ {
 		r := c.attempt(ctx, cl, u, projectID, creds, n)
 		if r.err == nil {
-			return r.resp, nil
+			return r.answer, nil
 		}
 		if !r.sent {
 			return nil, r.err
@@ -301,7 +303,7 @@ func (c *Client) attempt(ctx context.Context, cl call, u *url.URL, projectID str
 		r.err = newAnswerError(cl.op, resp.StatusCode, resp.Header, body, r.received, n, secrets[:])
 		bufpool.Release(body)
 	default:
-		r.resp = &response{status: resp.StatusCode, header: resp.Header, body: body, attempts: n, secrets: secrets}
+		r.answer = &answer{status: resp.StatusCode, header: resp.Header, body: body, attempts: n, secrets: secrets}
 	}
 	c.logAttempt(ctx, cl.op, req, n, resp, time.Since(start), r.err, secrets[:])
 	return r
@@ -333,7 +335,7 @@ func (c *Client) newRequest(ctx context.Context, cl call, u *url.URL, projectID 
 		hv.set(headerSecurityToken, creds.SecurityToken)
 	}
 	signingTime, skew := c.signingTime()
-	sig, err := signInto(req, hv, c.auth().signing, creds, signingTime, cl.body)
+	sig, err := signInto(req, hv, c.signer().scheme, creds, signingTime, cl.body)
 	if err != nil {
 		return nil, [3]string{}, 0, err
 	}

@@ -70,10 +70,10 @@ func TestRequestPathSignsABody(t *testing.T) {
 	s := newVerifiedServer(t)
 	c := newFaultClient(t, s.URL)
 
-	resp, err := c.do(context.Background(), testPost("img-1", `{"member_id":"abc"}`))
+	ans, err := c.do(context.Background(), testPost("img-1", `{"member_id":"abc"}`))
 
 	require.NoError(t, err, "the signature, with the body's hash, verifies")
-	bufpool.Release(resp.body)
+	bufpool.Release(ans.body)
 	assert.Equal(t, []string{`{"member_id":"abc"}`}, s.bodies, "the exact bytes are sent")
 	assert.Equal(t, []string{"application/json"}, s.types)
 	assert.Equal(t, []string{"/v1/" + testProjectID + "/cloud-phone/images/img-1/members"}, s.paths)
@@ -83,10 +83,10 @@ func TestRequestPathEscapesParameters(t *testing.T) {
 	s := newVerifiedServer(t)
 	c := newFaultClient(t, s.URL)
 
-	resp, err := c.do(context.Background(), testPost("img:1@é%", `{}`))
+	ans, err := c.do(context.Background(), testPost("img:1@é%", `{}`))
 
 	require.NoError(t, err, "an escaped path signs and verifies")
-	bufpool.Release(resp.body)
+	bufpool.Release(ans.body)
 	assert.Equal(t, []string{"/v1/" + testProjectID + "/cloud-phone/images/img:1@%C3%A9%25/members"}, s.paths)
 }
 
@@ -195,10 +195,10 @@ func TestIAMCallsGoThroughTheOnePath(t *testing.T) {
 		WithCredentials(testCreds))
 	require.NoError(t, err)
 
-	resp, err := c.do(context.Background(), call{op: opKeystoneListProjects, method: http.MethodGet, service: serviceIAM, path: "/v3/projects", idempotent: true})
+	ans, err := c.do(context.Background(), call{op: opKeystoneListProjects, method: http.MethodGet, service: serviceIAM, path: "/v3/projects", idempotent: true})
 
 	require.NoError(t, err)
-	bufpool.Release(resp.body)
+	bufpool.Release(ans.body)
 	seen := s.Requests()
 	require.Len(t, seen, 1)
 	assert.Equal(t, "/v3/projects", seen[0].Path)

@@ -6,6 +6,8 @@ import (
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+
+	"github.com/cph-go/cph/internal/sigv"
 )
 
 func TestSigningAlgorithmValues(t *testing.T) {
@@ -16,6 +18,14 @@ func TestSigningAlgorithmValues(t *testing.T) {
 	assert.False(t, SigningAlgorithm("SDK-HMAC-MD5").IsKnown())
 	assert.Equal(t, "SDK-HMAC-SHA256", string(SigningHMACSHA256))
 	assert.Equal(t, "SDK-HMAC-SM3", string(SigningHMACSM3))
+}
+
+// TestSigningAlgorithmsAreTheSignersSchemes: the public values, spelled
+// out so that go doc shows no internal name, are the scheme names the
+// signer computes.
+func TestSigningAlgorithmsAreTheSignersSchemes(t *testing.T) {
+	assert.Equal(t, sigv.HMACSHA256, string(SigningHMACSHA256))
+	assert.Equal(t, sigv.HMACSM3, string(SigningHMACSM3))
 }
 
 // TestSigningAlgorithms: each algorithm's signature is verified by the
