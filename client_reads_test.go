@@ -158,7 +158,7 @@ func TestNewClientReadsProfile(t *testing.T) {
 		require.NoError(t, os.Remove(os.Getenv(envCredentialsFile)))
 		t.Setenv(envAccessKey, "OTHERACCESSKEY000000")
 		t.Setenv(envSecretKey, "other-secret")
-		assert.Equal(t, testCreds, c.auth().creds, "the client keeps what NewClient read")
+		assert.Equal(t, testCreds, c.signer().creds, "the client keeps what NewClient read")
 	})
 }
 
