@@ -1,11 +1,14 @@
 package cph
 
 import (
+	"context"
 	"net/http"
 	"sync"
 	"testing"
 
 	"github.com/cph-go/cph/internal/fakegw"
+	"github.com/jarcoal/httpmock"
+	"github.com/stretchr/testify/require"
 )
 
 // imageGateway is a fake gateway (internal/fakegw) serving the routes of
@@ -96,4 +99,23 @@ func (g *imageGateway) methods() []string {
 func (g *imageGateway) client(t *testing.T, opts ...Option) *Client {
 	t.Helper()
 	return newFaultClient(t, g.URL, opts...)
+}
+
+// imageCallError is the error of f on a client of a mocked endpoint that
+// must not be called (image management's validation errors).
+func imageCallError(f func(c *Client) error) func(*testing.T) error {
+	return func(t *testing.T) error {
+		c := newMockedClient(t)
+		err := f(c)
+		require.Zero(t, httpmock.GetTotalCallCount(), "refused before sending")
+		return err
+	}
+}
+
+// listImagesError is the error of ListImages with opts.
+func listImagesError(opts ...ListOption) func(*testing.T) error {
+	return imageCallError(func(c *Client) error {
+		_, err := c.ListImages(context.Background(), opts...)
+		return err
+	})
 }
