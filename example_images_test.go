@@ -3,6 +3,7 @@ package cph_test
 import (
 	"context"
 	"fmt"
+	"iter"
 	"log"
 	"net/http"
 	"net/http/httptest"
@@ -89,4 +90,53 @@ func ExampleClient_AllImages() {
 	// id-2 image-2
 	// id-3 image-3
 	// id-4 image-4
+}
+
+// stubImages is a test's stand-in for the client: an ImageLister that
+// returns fixed images.
+type stubImages struct{ images []cph.Image }
+
+func (s stubImages) ListImages(context.Context, ...cph.ListOption) (*cph.ListImagesOutput, error) {
+	return &cph.ListImagesOutput{Images: s.images, Total: len(s.images)}, nil
+}
+
+func (s stubImages) AllImages(context.Context, ...cph.ListOption) iter.Seq2[cph.Image, error] {
+	return func(yield func(cph.Image, error) bool) {
+		for _, img := range s.images {
+			if !yield(img, nil) {
+				return
+			}
+		}
+	}
+}
+
+// usableImages is code under test: it depends on the ImageLister
+// capability only, not on *cph.Client.
+func usableImages(ctx context.Context, l cph.ImageLister) ([]string, error) {
+	var names []string
+	for img, err := range l.AllImages(ctx) {
+		if err != nil {
+			return nil, err
+		}
+		if img.Status == cph.ImageStatusAvailable {
+			names = append(names, img.Name)
+		}
+	}
+	return names, nil
+}
+
+// Code that depends on an interface of one capability, such as
+// ImageLister, is tested with a stub; in production it gets a
+// *cph.Client.
+func ExampleImageLister() {
+	stub := stubImages{images: []cph.Image{
+		{ID: "a", Name: "ready", Status: cph.ImageStatusAvailable},
+		{ID: "b", Name: "baking", Status: cph.ImageStatusCreating},
+	}}
+	names, err := usableImages(context.Background(), stub)
+	if err != nil {
+		log.Fatal(err)
+	}
+	fmt.Println(names)
+	// Output: [ready]
 }

@@ -116,7 +116,7 @@ func imageFromWire(in wire.ImageInfo) Image {
 // shifted) is not yielded again, and a page that brings no image not yet
 // yielded ends the listing, so that it always ends. Images added or
 // removed while it runs may be missed. Each range over the result lists
-// afresh.
+// afresh, and several ranges may run at once.
 func (c *Client) AllImages(ctx context.Context, opts ...ListOption) iter.Seq2[Image, error] {
 	p, err := customImagesParams(opAllImages, opts)
 	return func(yield func(Image, error) bool) {
@@ -124,14 +124,14 @@ func (c *Client) AllImages(ctx context.Context, opts ...ListOption) iter.Seq2[Im
 			yield(Image{}, err)
 			return
 		}
-		limit := p.limit
-		if limit == 0 {
-			limit = maxPageSize
-			p.limit = limit
+		q := p // each range has its own, so that ranges may run at once
+		if q.limit == 0 {
+			q.limit = maxPageSize
 		}
+		limit := q.limit
 		seen := make(map[string]struct{})
-		for offset := p.offset; ; {
-			page, err := c.listImages(ctx, &p, offset)
+		for offset := q.offset; ; {
+			page, err := c.listImages(ctx, &q, offset)
 			if err != nil {
 				yield(Image{}, err)
 				return

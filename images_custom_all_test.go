@@ -406,3 +406,23 @@ func TestAllImagesRangesAfresh(t *testing.T) {
 	assert.Equal(t, first, second)
 	assert.Len(t, p.seenQueries(), 2)
 }
+
+// TestAllImagesConcurrentRanges: several ranges over one sequence may run
+// at once, each listing everything (run with -race).
+func TestAllImagesConcurrentRanges(t *testing.T) {
+	_, c := newPagedImages(t, 30)
+	seq := c.AllImages(context.Background(), WithLimit(4))
+	var wg sync.WaitGroup
+	got := make([][]string, 4)
+	for i := range got {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			got[i], _ = collectImages(seq)
+		}()
+	}
+	wg.Wait()
+	for _, ids := range got {
+		assert.Equal(t, imageIDs("img-", 30), ids)
+	}
+}
