@@ -150,6 +150,54 @@ func TestErrorMessagesGolden(t *testing.T) {
 			unmarshalCredentials(`[]`),
 			"cph: Credentials.UnmarshalJSON: invalid credentials: the credentials are a JSON array, not an object",
 		},
+		"ListPhoneImages given an option of ListImages": {imageCallError(func(c *Client) error {
+			_, err := c.ListPhoneImages(context.Background(), WithLimit(10))
+			return err
+		}), "cph: ListPhoneImages: invalid parameter: WithLimit is not an option of ListPhoneImages"},
+		"ListImages limit 0":        {listImagesError(WithLimit(0)), "cph: ListImages: invalid parameter: limit 0 is outside 1..100"},
+		"ListImages offset -1":      {listImagesError(WithOffset(-1)), "cph: ListImages: invalid parameter: offset -1 is outside 0..2147483647"},
+		"ListImages public type":    {listImagesError(WithImageType(ImageTypePublic)), `cph: ListImages: invalid parameter: image type "public" is not one ListImages takes: private, share`},
+		"ListImages unknown status": {listImagesError(WithImageStatus(3)), "cph: ListImages: invalid parameter: image status 3 is not one of 0 (creating), 1 (available), 2 (failed)"},
+		"ListImages inverted range": {
+			listImagesError(WithCreatedBetween(time.Date(2024, 4, 17, 2, 13, 38, 0, time.UTC), time.Date(2024, 4, 17, 2, 13, 37, 500_000_000, time.UTC))),
+			"cph: ListImages: invalid parameter: creation time range is inverted: until 2024-04-17T02:13:37.5Z is before since 2024-04-17T02:13:38Z",
+		},
+		"ListImages time before the epoch": {
+			listImagesError(WithCreatedBetween(time.Date(1969, 12, 31, 0, 0, 0, 0, time.UTC), time.Time{})),
+			"cph: ListImages: invalid parameter: creation time 1969-12-31T00:00:00Z is outside 1970..9999",
+		},
+		"ListImages empty name": {listImagesError(WithImageName("")), `cph: ListImages: invalid parameter: image name "" is empty; leave the option out not to filter`},
+		"ListImages long name": {
+			listImagesError(WithImageName(strings.Repeat("n", 300))),
+			`cph: ListImages: invalid parameter: image name "` + strings.Repeat("n", 64) + `" is longer than 255 bytes`,
+		},
+		"ListImages ID with space": {listImagesError(WithImageID("a b")), `cph: ListImages: invalid parameter: image ID "a b" has white space`},
+		"ListImages bad source project": {
+			listImagesError(WithSourceProject("a/b")),
+			`cph: ListImages: invalid parameter: source project ID "a/b" is not a project ID (1 to 64 letters, digits, '-' or '_')`,
+		},
+		"AllImages limit 101": {imageCallError(func(c *Client) error {
+			for _, err := range c.AllImages(context.Background(), WithLimit(101)) {
+				return err
+			}
+			return nil
+		}), "cph: AllImages: invalid parameter: limit 101 is outside 1..100"},
+		"DeleteImage image ID with a slash": {imageCallError(func(c *Client) error {
+			_, err := c.DeleteImage(context.Background(), "a/b")
+			return err
+		}), `cph: DeleteImage: invalid parameter: image_id "a/b" has a slash`},
+		"AddImageMember bad member": {imageCallError(func(c *Client) error {
+			_, err := c.AddImageMember(context.Background(), "img", "a b")
+			return err
+		}), `cph: AddImageMember: invalid parameter: member project ID "a b" is not a project ID (1 to 64 letters, digits, '-' or '_')`},
+		"DeleteImageMember bad member": {imageCallError(func(c *Client) error {
+			_, err := c.DeleteImageMember(context.Background(), "img", "")
+			return err
+		}), `cph: DeleteImageMember: invalid parameter: member project ID "" is not a project ID (1 to 64 letters, digits, '-' or '_')`},
+		"UpdateImageMember bad status": {imageCallError(func(c *Client) error {
+			_, err := c.UpdateImageMember(context.Background(), "img", "pending")
+			return err
+		}), `cph: UpdateImageMember: invalid parameter: member status "pending" is not "accepted" or "rejected"`},
 	}
 	// These messages go on after want with what the clock or the machine
 	// says (how far the deadline is, a port, the system's words).
