@@ -41,10 +41,33 @@ func TestOfficialSDKFacts(t *testing.T) {
 		for i := 0; i < typ.NumField(); i++ {
 			assert.Equal(t, reflect.Ptr, typ.Field(i).Type.Kind(), typ.Field(i).Name)
 		}
-		ours := reflect.TypeOf(cph.PhoneImage{})
-		for i := 0; i < ours.NumField(); i++ {
-			assert.NotEqual(t, reflect.Ptr, ours.Field(i).Type.Kind(), ours.Field(i).Name)
+		for _, ours := range []reflect.Type{reflect.TypeOf(cph.PhoneImage{}), reflect.TypeOf(cph.Image{}), reflect.TypeOf(cph.ImageMember{})} {
+			for i := 0; i < ours.NumField(); i++ {
+				assert.NotEqual(t, reflect.Ptr, ours.Field(i).Type.Kind(), ours.Name()+"."+ours.Field(i).Name)
+			}
 		}
+	})
+	t.Run("custom image times are strings", func(t *testing.T) {
+		f, ok := reflect.TypeOf(model.ListImagesView{}).FieldByName("CreateTime")
+		require.True(t, ok)
+		assert.Equal(t, reflect.TypeOf((*string)(nil)), f.Type)
+		ours, ok := reflect.TypeOf(cph.Image{}).FieldByName("Created")
+		require.True(t, ok)
+		assert.Equal(t, reflect.TypeOf(time.Time{}), ours.Type)
+	})
+	t.Run("paging is offset and limit by hand", func(t *testing.T) {
+		req := reflect.TypeOf(model.ListImagesRequest{})
+		for _, name := range []string{"Offset", "Limit"} {
+			_, ok := req.FieldByName(name)
+			assert.True(t, ok, name)
+		}
+		// No method of the SDK's client pages for its caller; ours does.
+		sdk := reflect.TypeOf(&cphv1.CphClient{})
+		for i := 0; i < sdk.NumMethod(); i++ {
+			assert.NotContains(t, sdk.Method(i).Name, "All", "an SDK method that pages by itself")
+		}
+		_, ok := reflect.TypeOf(&cph.Client{}).MethodByName("AllImages")
+		assert.True(t, ok)
 	})
 	t.Run("errors are JSON blobs", func(t *testing.T) {
 		err := error(sdkerr.ServiceResponseError{StatusCode: http.StatusBadRequest, ErrorCode: "CPS.0005", ErrorMessage: "bad", RequestId: "r1"})
