@@ -64,8 +64,25 @@ func retryReason(cl call, r result, ctxErr error) string {
 // included), a proxy's connect, and the TLS handshake.
 func mayHaveReached(err error) bool {
 	var (
-		opErr     *net.OpError
-		dnsErr    *net.DNSError
+		opErr  *net.OpError
+		dnsErr *net.DNSError
+	)
+	switch {
+	case errors.As(err, &opErr) && (opErr.Op == "dial" || opErr.Op == "proxyconnect"),
+		errors.As(err, &dnsErr),
+		errors.Is(err, syscall.ECONNREFUSED),
+		isTLSFailure(err):
+		return false
+	}
+	return true
+}
+
+// isTLSFailure reports whether err is a failed TLS handshake: a record
+// that is not TLS, an alert from the server, or a certificate that does
+// not verify. Such a failure comes before any request byte is sent, and
+// a retry does not get past it.
+func isTLSFailure(err error) bool {
+	var (
 		recordErr tls.RecordHeaderError
 		alertErr  tls.AlertError
 		verifyErr *tls.CertificateVerificationError
@@ -73,15 +90,8 @@ func mayHaveReached(err error) bool {
 		invalid   x509.CertificateInvalidError
 		hostErr   x509.HostnameError
 	)
-	switch {
-	case errors.As(err, &opErr) && (opErr.Op == "dial" || opErr.Op == "proxyconnect"),
-		errors.As(err, &dnsErr),
-		errors.Is(err, syscall.ECONNREFUSED),
-		errors.As(err, &recordErr), errors.As(err, &alertErr), errors.As(err, &verifyErr),
-		errors.As(err, &unknownCA), errors.As(err, &invalid), errors.As(err, &hostErr):
-		return false
-	}
-	return true
+	return errors.As(err, &recordErr) || errors.As(err, &alertErr) || errors.As(err, &verifyErr) ||
+		errors.As(err, &unknownCA) || errors.As(err, &invalid) || errors.As(err, &hostErr)
 }
 
 // transientReason names the transport fault err is, if it is one a retry
@@ -90,19 +100,11 @@ func mayHaveReached(err error) bool {
 // failures and an oversized body are not.
 func transientReason(err error) string {
 	var (
-		recordErr tls.RecordHeaderError
-		alertErr  tls.AlertError
-		verifyErr *tls.CertificateVerificationError
-		unknownCA x509.UnknownAuthorityError
-		invalid   x509.CertificateInvalidError
-		hostErr   x509.HostnameError
-		dnsErr    *net.DNSError
-		netErr    net.Error
+		dnsErr *net.DNSError
+		netErr net.Error
 	)
 	switch {
-	case errors.Is(err, ErrResponseTooLarge),
-		errors.As(err, &recordErr), errors.As(err, &alertErr), errors.As(err, &verifyErr),
-		errors.As(err, &unknownCA), errors.As(err, &invalid), errors.As(err, &hostErr):
+	case errors.Is(err, ErrResponseTooLarge), isTLSFailure(err):
 		return ""
 	case errors.Is(err, syscall.ECONNREFUSED):
 		return "connection refused"

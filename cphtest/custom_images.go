@@ -259,10 +259,8 @@ func millisNumber(t time.Time) json.RawMessage {
 func (s *Server) deleteImage(w http.ResponseWriter, r *http.Request) {
 	project, id := r.PathValue("project_id"), r.PathValue("image_id")
 	s.mu.Lock()
-	if !s.ownsLocked(project, id) {
-		bad := s.notOwnerLocked(project, id)
+	if !s.ownerOrRefuseLocked(w, project, id) {
 		s.mu.Unlock()
-		s.writeError(w, bad.status, bad.code, bad.message)
 		return
 	}
 	s.custom = slices.DeleteFunc(s.custom, func(img cph.Image) bool {
@@ -273,6 +271,17 @@ func (s *Server) deleteImage(w http.ResponseWriter, r *http.Request) {
 	})
 	s.mu.Unlock()
 	writeJSON(w, http.StatusOK, wire.Done{RequestID: w.Header().Get("X-Request-Id")})
+}
+
+// ownerOrRefuseLocked reports whether project owns image id; when it
+// does not, it writes the answer notOwnerLocked gives. s.mu is held.
+func (s *Server) ownerOrRefuseLocked(w http.ResponseWriter, project, id string) bool {
+	if s.ownsLocked(project, id) {
+		return true
+	}
+	bad := s.notOwnerLocked(project, id)
+	s.writeError(w, bad.status, bad.code, bad.message)
+	return false
 }
 
 // notOwnerLocked is the answer to a request for an owner's operation on

@@ -58,10 +58,8 @@ func (s *Server) membersLocked(owner, id string) []*membership {
 func (s *Server) listImageMembers(w http.ResponseWriter, r *http.Request) {
 	project, id := r.PathValue("project_id"), r.PathValue("image_id")
 	s.mu.Lock()
-	if !s.ownsLocked(project, id) {
-		bad := s.notOwnerLocked(project, id)
+	if !s.ownerOrRefuseLocked(w, project, id) {
 		s.mu.Unlock()
-		s.writeError(w, bad.status, bad.code, bad.message)
 		return
 	}
 	members := []wire.MemberInfo{}
@@ -95,9 +93,7 @@ func (s *Server) addImageMember(w http.ResponseWriter, r *http.Request) {
 	now := s.now()
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	if !s.ownsLocked(project, id) {
-		bad := s.notOwnerLocked(project, id)
-		s.writeError(w, bad.status, bad.code, bad.message)
+	if !s.ownerOrRefuseLocked(w, project, id) {
 		return
 	}
 	members := s.membersLocked(project, id)
@@ -160,9 +156,7 @@ func (s *Server) deleteImageMember(w http.ResponseWriter, r *http.Request) {
 	project, id, member := r.PathValue("project_id"), r.PathValue("image_id"), r.PathValue("member_id")
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	if !s.ownsLocked(project, id) {
-		bad := s.notOwnerLocked(project, id)
-		s.writeError(w, bad.status, bad.code, bad.message)
+	if !s.ownerOrRefuseLocked(w, project, id) {
 		return
 	}
 	n := len(s.members)
