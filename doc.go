@@ -1,11 +1,13 @@
 // Package cph is a client for the Huawei Cloud Cloud Phone Host (CPH) API.
 //
 // It lists the cloud phone images a project can use
-// (GET /v1/{project_id}/cloud-phone/phone-images), signing every request
-// with the account's AK/SK (SDK-HMAC-SHA256, computed by the official core
-// signer). Calls take a context.Context, models are plain values, and
-// failures are typed: *APIError for answers of the service, sentinel errors
-// for configuration, reachable with errors.As and errors.Is.
+// (GET /v1/{project_id}/cloud-phone/phone-images), and manages the
+// project's custom images: lists them, deletes them, and shares them with
+// other projects (see Image management). It signs every request with the
+// account's AK/SK (SDK-HMAC-SHA256, computed by the official core signer).
+// Calls take a context.Context, models are plain values, and failures are
+// typed: *APIError for answers of the service, sentinel errors for
+// configuration, reachable with errors.As and errors.Is.
 //
 //	client, err := cph.NewClient(
 //		cph.WithRegion("cn-north-4"),
@@ -136,6 +138,103 @@
 // the region is not a known CPH region and lists the known ones, and
 // errors.As still finds the *net.DNSError.
 //
+// # Image management
+//
+// Besides the phone images, a Client manages the custom images of its
+// project, those it made and those other projects share with it. Each
+// operation returns its …Output, with the RequestID of the answer:
+//
+//   - ListImages: GET /v1/{project_id}/cloud-phone/images, one page of the
+//     project's custom images: its own (Type ImageTypePrivate, ProjectID
+//     the project) and those shared with it (ImageTypeShared,
+//     SourceProjectID the owner's project), with Total, how many match the
+//     filters, on every page.
+//   - AllImages: the same route, every page, as an iter.Seq2[Image, error].
+//   - DeleteImage: DELETE /v1/{project_id}/cloud-phone/images/{image_id}.
+//   - ListImageMembers (GET), AddImageMember (POST, the body
+//     {"member": "<project ID>"}) on
+//     /v1/{project_id}/cloud-phone/images/{image_id}/members, and
+//     DeleteImageMember (DELETE …/members/{member_id}): the owner's view of
+//     the projects an image is shared with, called in the owner's project.
+//   - UpdateImageMember: PUT …/members, the body {"status": "accepted"} or
+//     {"status": "rejected"} (MemberAccepted, MemberRejected): the member's
+//     answer to an image shared with it, called in the member's project.
+//
+// A share works in two steps: the owner adds the member (AddImageMember),
+// and the image is the member's to use once the member accepts it
+// (UpdateImageMember with MemberAccepted); it then lists it, with Type
+// ImageTypeShared. ExampleClient_AddImageMember runs the whole flow
+// between two projects of a cphtest server.
+//
+// What is checked before anything is sent, each refusal an error wrapping
+// ErrInvalidParameter that names the operation: an image ID that is empty
+// or has "/", "..", white space or control characters; a member that is
+// not a project ID (1 to 64 letters, digits, '-' or '_'); a member status
+// other than MemberAccepted and MemberRejected; and the list options. One
+// ListOption type serves every list, and each operation takes only some:
+// ListPhoneImages takes WithImageType; ListImages and AllImages take
+// WithImageType (ImageTypePrivate or ImageTypeShared only),
+// WithImageStatus, WithImageName, WithImageID, WithCreatedBetween (sent as
+// epoch milliseconds; either end may be open), WithSourceProject,
+// WithLimit (1..100, the service's default 100) and WithOffset (0 or
+// more). An option an operation does not take (WithImageStatus on
+// ListPhoneImages, say), a limit outside 1..100, a negative offset and an
+// inverted time range are refused; when several options are bad, the
+// first one's error is returned.
+//
+// Answers: a non-2xx answer is an *APIError, and so is a 2xx one whose
+// body carries a non-empty error_code. Request bodies are JSON, sent with
+// Content-Type: application/json, and their hash is part of the signature,
+// as the official core signer computes it.
+//
+// AllImages fetches a page only when the loop needs it, so breaking out
+// of the loop sends no further request. Its page size is WithLimit's
+// (default 100), and it starts at WithOffset's. A bad option is yielded as
+// the first and only error, before anything is sent; a page that fails
+// (its retries spent) yields its error once, and the listing stops. The
+// list may change while it is read, so the listing stops at the first page
+// that is empty or shorter than the page size, or when the offset reaches
+// the total of the latest page; an image already yielded (the list
+// shifted) is not yielded again, and a page that brings no image not yet
+// yielded ends the listing, so that it always ends. Images added or removed
+// while it runs may be missed. Each range over its result lists afresh,
+// and several ranges may run at once.
+//
+// Times. The reference pages type create_time and update_time as strings
+// in ListImages' answer and as numbers in ListImageMembers', without a
+// format, so Created and Updated (in UTC) are read from each form they
+// plausibly take: epoch milliseconds as a JSON number (1713320018058) or
+// string ("1713320018058"), RFC 3339 with or without fractional seconds
+// ("2024-04-17T02:13:38Z", "2024-04-17T10:13:38.058+08:00"), and
+// "2006-01-02 15:04:05" without a zone, read as UTC. A time in any other
+// form (0, a negative or fractional number, one past year 9999, other
+// text) never fails the call: it is zero, and CreatedRaw and UpdatedRaw
+// keep every time's text as it came (a string's text, a number's digits),
+// so that nothing is lost.
+//
+// Retries follow the method (see Reliability): ListImages, AllImages'
+// pages, DeleteImage, ListImageMembers, UpdateImageMember and
+// DeleteImageMember (GET, PUT, DELETE: doing them twice does them once)
+// are retried as ListPhoneImages is. AddImageMember, a POST, is resent
+// only when it is certain the service never acted on it: the connection
+// could not be made (refused), the gateway answered with its throttling
+// answer (429, APIGW.0308), or it refused the signature's time (clock
+// skew, corrected once). A 5xx, a reset or cut connection, or a timeout
+// after sending is returned at once: the member may have been added, which
+// ListImageMembers tells. When a resent AddImageMember's final answer is a
+// 4xx *APIError other than an authentication or throttling one (such as
+// "already a member": an earlier attempt may have reached the service
+// after all), AddImageMember lists the image's members and, if the project
+// is among them, reports success, with the list's request ID; otherwise it
+// returns that answer's error, as it does a 4xx of the first attempt.
+//
+// Interfaces to stub, one a capability, next to PhoneImageLister:
+// ImageLister (ListImages, AllImages), ImageDeleter (DeleteImage),
+// ImageSharer (ListImageMembers, AddImageMember, DeleteImageMember: the
+// owner's) and ImageMemberUpdater (UpdateImageMember: the member's).
+// *Client satisfies each; code that takes one can be given a stub of only
+// what it uses in tests (ExampleImageLister).
+//
 // # Errors
 //
 //   - The service or its gateway answered non-2xx: an *APIError (Operation,
@@ -198,15 +297,22 @@
 // # Reliability
 //
 // A call keeps working through the faults a cloud API really has, and gives
-// up at once on the ones a retry cannot fix:
+// up at once on the ones a retry cannot fix. Every operation but one is a
+// GET, a PUT or a DELETE, which doing twice does once, and is retried as
+// the list below says. AddImageMember is a POST, resent only when it is
+// certain the service never acted on it (the items marked "any method"),
+// and otherwise returned at once (see Image management):
 //
-//   - 429, or the gateway's throttling code APIGW.0308/APIG.0308: retried.
-//   - 500, 502 (also an HTML page from a proxy), 503, 504: retried.
-//   - Connection refused or reset: retried.
+//   - 429, or the gateway's throttling code APIGW.0308/APIG.0308: retried,
+//     any method (the gateway did not pass the request on).
+//   - 500, 502 (also an HTML page from a proxy), 503, 504: retried (GET,
+//     PUT, DELETE).
+//   - Connection refused: retried, any method. Connection reset: retried
+//     (GET, PUT, DELETE).
 //   - Connection closed before the whole answer came (headers or body cut
-//     off): retried.
+//     off): retried (GET, PUT, DELETE).
 //   - One attempt timed out (the transport's timeouts or
-//     http.Client.Timeout): retried.
+//     http.Client.Timeout): retried (GET, PUT, DELETE).
 //   - Retry-After (seconds or an HTTP date) on a retried answer: waited out
 //     instead of the backoff, up to WithMaxRetryAfter (60 s), whatever the
 //     backoff's maximum; a longer one (or one too large to read) returns the
@@ -223,8 +329,9 @@
 //     minutes): the gateway's offset is learned from the answer's Date (not
 //     from an answer with an Age header, which may come from a cache); if it
 //     differs by a minute or more from the one the request was signed with,
-//     the request is retried once, at once, with the corrected time; later
-//     calls of the same client sign with the offset from the start.
+//     the request is retried once, at once, with the corrected time (any
+//     method: the gateway refused it); later calls of the same client sign
+//     with the offset from the start.
 //   - Any other 401/403: not retried: the gateway locks an access key after
 //     5 failures in a row.
 //   - Other 4xx, 501: not retried.
@@ -282,8 +389,9 @@
 //
 // # Testing
 //
-// *Client satisfies PhoneImageLister: code that takes the interface can be
-// given a stub in tests. To exercise the real client, signing and transport
+// *Client satisfies PhoneImageLister and the interfaces of Image
+// management (ImageLister, ImageDeleter, ImageSharer, ImageMemberUpdater):
+// code that takes one can be given a stub in tests. To exercise the real client, signing and transport
 // included, point it at package [github.com/cph-go/cph/cphtest], a fake CPH
 // endpoint on loopback whose package documentation lists every answer it
 // gives and its source.
