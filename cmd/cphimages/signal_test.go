@@ -45,7 +45,7 @@ func TestInterrupted(t *testing.T) {
 	defer cancel()
 	var stdout, stderr bytes.Buffer
 	done := make(chan int)
-	go func() { done <- run(ctx, []string{"--endpoint", srv.URL}, &stdout, &stderr) }()
+	go func() { done <- run(ctx, []string{"--endpoint", srv.URL}, nil, &stdout, &stderr) }()
 	waitForRequest(t, srv)
 	cancel()
 	assert.Equal(t, exitInterrupted, <-done, stderr.String())
