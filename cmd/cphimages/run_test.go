@@ -9,6 +9,7 @@ import (
 	"net/http/httptest"
 	"os"
 	"path/filepath"
+	"regexp"
 	"runtime/debug"
 	"strings"
 	"testing"
@@ -287,6 +288,11 @@ func TestHelpAndVersion(t *testing.T) {
 	for _, arg := range []string{"-h", "--help"} {
 		r = runCLI(t, env{}, arg)
 		assert.Equal(t, exitOK, r.code)
+		checkGolden(t, "", "help", r.stdout)
+		assert.Contains(t, r.stdout, "\n       cphimages SUBCOMMAND [flags] ARGUMENTS...\n")
+		for _, sub := range subcommands {
+			assert.Regexp(t, `(?m)^  `+regexp.QuoteMeta(sub.synopsis())+` +`+regexp.QuoteMeta(sub.summary)+`$`, r.stdout)
+		}
 		for _, w := range []string{"Usage: cphimages", "-demo", "-output", envAK, envSK, envToken, envProjectID, envRegion, "Exit status",
 			"130 interrupted", "lists nothing, with a warning", "AOSP1 does not match AOSP10", "in any case", "retry"} {
 			assert.Contains(t, r.stdout, w)

@@ -61,22 +61,9 @@ func TestInterrupted_Binary(t *testing.T) {
 	if testing.Short() {
 		t.Skip("builds the command")
 	}
-	bin := filepath.Join(t.TempDir(), "cphimages")
-	build := exec.Command("go", "build", "-o", bin, ".")
-	out, err := build.CombinedOutput()
-	require.NoError(t, err, "go build: %s", out)
-
 	srv := hangingServer(t)
-	cmd := exec.Command(bin, "--endpoint", srv.URL)
-	cmd.Env = []string{envCredsFile + "=" + filepath.Join(t.TempDir(), "no-such-credentials")}
-	for _, kv := range os.Environ() {
-		if !strings.HasPrefix(kv, "HUAWEICLOUD_SDK_") {
-			cmd.Env = append(cmd.Env, kv)
-		}
-	}
-	for name, value := range serverEnv(srv) {
-		cmd.Env = append(cmd.Env, name+"="+value)
-	}
+	cmd := exec.Command(buildCommand(t), "--endpoint", srv.URL)
+	cmd.Env = commandEnv(t, serverEnv(srv))
 	var stdout, stderr bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &stdout, &stderr
 	require.NoError(t, cmd.Start())
@@ -84,10 +71,75 @@ func TestInterrupted_Binary(t *testing.T) {
 	waitForRequest(t, srv)
 	require.NoError(t, cmd.Process.Signal(os.Interrupt))
 
-	err = cmd.Wait()
+	err := cmd.Wait()
 	var exitErr *exec.ExitError
 	require.True(t, errors.As(err, &exitErr), "the command ended with %v; stderr: %s", err, stderr.String())
 	assert.Equal(t, exitInterrupted, exitErr.ExitCode(), stderr.String())
 	assert.Equal(t, "cphimages: interrupted (SIGINT); nothing listed\n", stderr.String())
 	assert.Empty(t, stdout.String())
+}
+
+// buildCommand builds the command into a temporary directory and returns
+// the path of the binary.
+func buildCommand(t *testing.T) string {
+	t.Helper()
+	bin := filepath.Join(t.TempDir(), "cphimages")
+	out, err := exec.Command("go", "build", "-o", bin, ".").CombinedOutput()
+	require.NoError(t, err, "go build: %s", out)
+	return bin
+}
+
+// commandEnv is the environment of the built command: this process's,
+// without its HUAWEICLOUD_SDK_ variables, the profile file pointed at
+// nothing, and e.
+func commandEnv(t *testing.T, e env) []string {
+	out := []string{envCredsFile + "=" + filepath.Join(t.TempDir(), "no-such-credentials")}
+	for _, kv := range os.Environ() {
+		if !strings.HasPrefix(kv, "HUAWEICLOUD_SDK_") {
+			out = append(out, kv)
+		}
+	}
+	for name, value := range e {
+		out = append(out, name+"="+value)
+	}
+	return out
+}
+
+// main gives run its stdin: the built command's delete without --yes,
+// its stdin a character device (/dev/null), asks, reads the end of the
+// file and deletes nothing; its stdin a pipe, it refuses, naming --yes.
+func TestDelete_Binary_Stdin(t *testing.T) {
+	if runtime.GOOS == "windows" {
+		t.Skip("no /dev/null")
+	}
+	if testing.Short() {
+		t.Skip("builds the command")
+	}
+	bin := buildCommand(t)
+	null, err := os.Open(os.DevNull)
+	require.NoError(t, err)
+	t.Cleanup(func() { null.Close() })
+
+	for name, tt := range map[string]struct {
+		stdin func(cmd *exec.Cmd)
+		code  int
+		want  string
+	}{
+		"a terminal, as far as it can tell": {func(cmd *exec.Cmd) { cmd.Stdin = null }, exitFailure, "? [y/N] \ncphimages delete: image " + img + " not deleted: not confirmed\n"},
+		"a pipe":                            {func(cmd *exec.Cmd) { cmd.Stdin = strings.NewReader("y\n") }, exitUsage, "give --yes to delete image " + img},
+	} {
+		t.Run(name, func(t *testing.T) {
+			cmd := exec.Command(bin, "delete", img, "--demo")
+			cmd.Env = commandEnv(t, env{})
+			tt.stdin(cmd)
+			var stdout, stderr bytes.Buffer
+			cmd.Stdout, cmd.Stderr = &stdout, &stderr
+			err := cmd.Run()
+			var exitErr *exec.ExitError
+			require.True(t, errors.As(err, &exitErr), "the command ended with %v; stderr: %s", err, stderr.String())
+			assert.Equal(t, tt.code, exitErr.ExitCode(), stderr.String())
+			assert.Contains(t, stderr.String(), tt.want)
+			assert.Empty(t, stdout.String())
+		})
+	}
 }
