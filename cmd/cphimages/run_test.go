@@ -41,6 +41,19 @@ type result struct {
 // ~/.huaweicloud/credentials included) leaks in.
 func runCLI(t *testing.T, e env, args ...string) result {
 	t.Helper()
+	isolateEnv(t, e)
+	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
+	defer cancel()
+	var stdout, stderr bytes.Buffer
+	code := run(ctx, args, nil, &stdout, &stderr)
+	return result{code: code, stdout: stdout.String(), stderr: stderr.String()}
+}
+
+// isolateEnv sets e as the environment, every other HUAWEICLOUD_SDK_
+// variable cleared and the profile file pointed at nothing, as runCLI
+// does.
+func isolateEnv(t *testing.T, e env) {
+	t.Helper()
 	for _, kv := range os.Environ() {
 		if name, _, _ := strings.Cut(kv, "="); strings.HasPrefix(name, "HUAWEICLOUD_SDK_") {
 			t.Setenv(name, "")
@@ -50,11 +63,6 @@ func runCLI(t *testing.T, e env, args ...string) result {
 	for name, value := range e {
 		t.Setenv(name, value)
 	}
-	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
-	defer cancel()
-	var stdout, stderr bytes.Buffer
-	code := run(ctx, args, nil, &stdout, &stderr)
-	return result{code: code, stdout: stdout.String(), stderr: stderr.String()}
 }
 
 // serverEnv is the environment that signs for srv.

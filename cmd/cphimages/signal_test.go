@@ -37,20 +37,26 @@ func waitForRequest(t *testing.T, srv *cphtest.Server) {
 // waits for an answer: the command stops at once with exit code 130.
 func TestInterrupted(t *testing.T) {
 	srv := hangingServer(t)
-	for name, value := range serverEnv(srv) {
-		t.Setenv(name, value)
-	}
-	t.Setenv(envCredsFile, filepath.Join(t.TempDir(), "no-such-credentials"))
+	r := runInterrupted(t, srv, "--endpoint", srv.URL)
+	assert.Equal(t, exitInterrupted, r.code, r.stderr)
+	assert.Empty(t, r.stdout)
+	checkGolden(t, "stderr", "interrupted", normalize(r.stderr))
+}
+
+// runInterrupted runs the command with args in srv's environment (as
+// runCLI isolates it) and ends its context once srv has the call.
+func runInterrupted(t *testing.T, srv *cphtest.Server, args ...string) result {
+	t.Helper()
+	isolateEnv(t, serverEnv(srv))
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
 	var stdout, stderr bytes.Buffer
 	done := make(chan int)
-	go func() { done <- run(ctx, []string{"--endpoint", srv.URL}, nil, &stdout, &stderr) }()
+	go func() { done <- run(ctx, args, nil, &stdout, &stderr) }()
 	waitForRequest(t, srv)
 	cancel()
-	assert.Equal(t, exitInterrupted, <-done, stderr.String())
-	assert.Empty(t, stdout.String())
-	checkGolden(t, "stderr", "interrupted", normalize(stderr.String()))
+	code := <-done
+	return result{code: code, stdout: stdout.String(), stderr: stderr.String()}
 }
 
 // The built command, sent SIGINT while its call hangs, exits 130.
@@ -58,11 +64,9 @@ func TestInterrupted_Binary(t *testing.T) {
 	if runtime.GOOS == "windows" {
 		t.Skip("no SIGINT to send on Windows")
 	}
-	if testing.Short() {
-		t.Skip("builds the command")
-	}
+	bin := buildCommand(t)
 	srv := hangingServer(t)
-	cmd := exec.Command(buildCommand(t), "--endpoint", srv.URL)
+	cmd := exec.Command(bin, "--endpoint", srv.URL)
 	cmd.Env = commandEnv(t, serverEnv(srv))
 	var stdout, stderr bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &stdout, &stderr
@@ -80,9 +84,12 @@ func TestInterrupted_Binary(t *testing.T) {
 }
 
 // buildCommand builds the command into a temporary directory and returns
-// the path of the binary.
+// the path of the binary; with -short it skips the test instead.
 func buildCommand(t *testing.T) string {
 	t.Helper()
+	if testing.Short() {
+		t.Skip("builds the command")
+	}
 	bin := filepath.Join(t.TempDir(), "cphimages")
 	out, err := exec.Command("go", "build", "-o", bin, ".").CombinedOutput()
 	require.NoError(t, err, "go build: %s", out)
@@ -111,9 +118,6 @@ func commandEnv(t *testing.T, e env) []string {
 func TestDelete_Binary_Stdin(t *testing.T) {
 	if runtime.GOOS == "windows" {
 		t.Skip("no /dev/null")
-	}
-	if testing.Short() {
-		t.Skip("builds the command")
 	}
 	bin := buildCommand(t)
 	null, err := os.Open(os.DevNull)

@@ -9,7 +9,6 @@ import (
 	"net/http/httptest"
 	"net/url"
 	"os"
-	"path/filepath"
 	"regexp"
 	"strconv"
 	"strings"
@@ -242,35 +241,12 @@ func TestSubcommandInterrupted(t *testing.T) {
 	} {
 		t.Run(name, func(t *testing.T) {
 			srv := hangingServer(t)
-			isolateEnv(t, serverEnv(srv))
-			ctx, cancel := context.WithCancel(context.Background())
-			defer cancel()
-			var stdout, stderr bytes.Buffer
-			done := make(chan int)
-			go func() { done <- run(ctx, append(args, "--endpoint", srv.URL), nil, &stdout, &stderr) }()
-			waitForRequest(t, srv)
-			cancel()
-			assert.Equal(t, exitInterrupted, <-done, stderr.String())
-			assert.Empty(t, stdout.String())
-			assert.True(t, strings.HasPrefix(stderr.String(), "cphimages: interrupted (SIGINT); "), stderr.String())
-			checkStreamsGolden(t, "interrupted_"+name, result{stderr: stderr.String()})
+			r := runInterrupted(t, srv, append(args, "--endpoint", srv.URL)...)
+			assert.Equal(t, exitInterrupted, r.code, r.stderr)
+			assert.Empty(t, r.stdout)
+			assert.True(t, strings.HasPrefix(r.stderr, "cphimages: interrupted (SIGINT); "), r.stderr)
+			checkStreamsGolden(t, "interrupted_"+name, r)
 		})
-	}
-}
-
-// isolateEnv sets e as the environment, every other HUAWEICLOUD_SDK_
-// variable cleared and the profile file pointed at nothing, as runCLI
-// does.
-func isolateEnv(t *testing.T, e env) {
-	t.Helper()
-	for _, kv := range os.Environ() {
-		if name, _, _ := strings.Cut(kv, "="); strings.HasPrefix(name, "HUAWEICLOUD_SDK_") {
-			t.Setenv(name, "")
-		}
-	}
-	t.Setenv(envCredsFile, filepath.Join(t.TempDir(), "no-such-credentials"))
-	for name, value := range e {
-		t.Setenv(name, value)
 	}
 }
 

@@ -683,20 +683,8 @@ func TestConfirm(t *testing.T) {
 // dialClient makes the client as the listing does, and a configuration it
 // cannot use is a usage error that names what to set.
 func TestDialClient(t *testing.T) {
-	isolate := func(t *testing.T, e env) {
-		for _, kv := range os.Environ() {
-			if name, _, _ := strings.Cut(kv, "="); strings.HasPrefix(name, "HUAWEICLOUD_SDK_") {
-				t.Setenv(name, "")
-			}
-		}
-		t.Setenv(envCredsFile, filepath.Join(t.TempDir(), "no-such-credentials"))
-		for name, value := range e {
-			t.Setenv(name, value)
-		}
-	}
-
 	t.Run("demo", func(t *testing.T) {
-		isolate(t, env{})
+		isolateEnv(t, env{})
 		client, done, err := dialClient(options{demo: true, timeout: time.Second}, io.Discard)
 		require.NoError(t, err)
 		assert.Regexp(t, `^http://127\.0\.0\.1:\d+$`, client.Endpoint())
@@ -704,7 +692,7 @@ func TestDialClient(t *testing.T) {
 	})
 	t.Run("server", func(t *testing.T) {
 		srv := newServer(t)
-		isolate(t, serverEnv(srv))
+		isolateEnv(t, serverEnv(srv))
 		client, done, err := dialClient(options{endpoint: srv.URL}, io.Discard)
 		require.NoError(t, err)
 		defer done()
@@ -713,7 +701,7 @@ func TestDialClient(t *testing.T) {
 	})
 	t.Run("verbose logs to stderr", func(t *testing.T) {
 		srv := newServer(t)
-		isolate(t, serverEnv(srv))
+		isolateEnv(t, serverEnv(srv))
 		var stderr bytes.Buffer
 		client, done, err := dialClient(options{endpoint: srv.URL, verbose: true}, &stderr)
 		require.NoError(t, err)
@@ -735,7 +723,7 @@ func TestDialClient(t *testing.T) {
 	}
 	for name, tt := range errorCases {
 		t.Run(name, func(t *testing.T) {
-			isolate(t, tt.env)
+			isolateEnv(t, tt.env)
 			_, _, err := dialClient(tt.o, io.Discard)
 			var u *usageError
 			require.ErrorAs(t, err, &u)
