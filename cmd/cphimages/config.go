@@ -5,6 +5,7 @@ import (
 	"os"
 
 	"github.com/cph-go/cph"
+	"github.com/cph-go/cph/cphtest"
 )
 
 // The environment variables the messages and the help name. The library
@@ -29,6 +30,8 @@ type target struct {
 	// chain, which NewClient reads itself when given no credentials.
 	creds cph.CredentialsProvider
 	close func()
+	// demo is the --demo server, nil without --demo.
+	demo *cphtest.Server
 	// settings are the command line's own values given to the library,
 	// each with the flag or variable it came from, so that an error about
 	// one can name it.
@@ -51,7 +54,7 @@ type setting struct {
 func newTarget(o options) *target {
 	if o.demo {
 		srv := newDemoServer()
-		return &target{options: srv.ClientOptions(), creds: srv.Credentials(), close: srv.Close}
+		return &target{options: srv.ClientOptions(), creds: srv.Credentials(), close: srv.Close, demo: srv}
 	}
 	tgt := &target{
 		creds: cph.ChainCredentials(cph.EnvCredentials(), cph.ProfileCredentials("")),

@@ -38,25 +38,33 @@ type customFilter struct {
 	pageSize      int           // --page-size; 0 is the library's default, 100
 }
 
-// options returns the filter as the library's list options.
-//
-// wired at merge: the ListOption constructors are not in this branch's
-// library yet, so this returns nil and custom lists unfiltered. At the
-// merge the body becomes (flag → option):
-//
-//	var opts []cph.ListOption
-//	if f.hasStatus { opts = append(opts, cph.WithImageStatus(f.status)) }                   // --status
-//	if f.name != "" { opts = append(opts, cph.WithImageName(f.name)) }                      // --name
-//	if f.id != "" { opts = append(opts, cph.WithImageID(f.id)) }                            // --id
-//	if f.imageType != "" { opts = append(opts, cph.WithImageType(f.imageType)) }            // --type
-//	if !f.since.IsZero() || !f.until.IsZero() {                                             // --since, --until
-//		opts = append(opts, cph.WithCreatedBetween(f.since, f.until))
-//	}
-//	if f.sourceProject != "" { opts = append(opts, cph.WithSourceProject(f.sourceProject)) } // --source-project
-//	if f.pageSize != 0 { opts = append(opts, cph.WithLimit(f.pageSize)) }                   // --page-size
-//	return opts
+// options returns the filter as the library's list options, one for each
+// filter given: --status, --name, --id, --type, --since and --until
+// together, --source-project, --page-size.
 func (f customFilter) options() []cph.ListOption {
-	return nil
+	var opts []cph.ListOption
+	if f.hasStatus {
+		opts = append(opts, cph.WithImageStatus(f.status))
+	}
+	if f.name != "" {
+		opts = append(opts, cph.WithImageName(f.name))
+	}
+	if f.id != "" {
+		opts = append(opts, cph.WithImageID(f.id))
+	}
+	if f.imageType != "" {
+		opts = append(opts, cph.WithImageType(f.imageType))
+	}
+	if !f.since.IsZero() || !f.until.IsZero() {
+		opts = append(opts, cph.WithCreatedBetween(f.since, f.until))
+	}
+	if f.sourceProject != "" {
+		opts = append(opts, cph.WithSourceProject(f.sourceProject))
+	}
+	if f.pageSize != 0 {
+		opts = append(opts, cph.WithLimit(f.pageSize))
+	}
+	return opts
 }
 
 // customTypes are the image types custom lists.
@@ -144,7 +152,7 @@ func runCustom(ctx context.Context, c *subCall) error {
 	images := []cph.Image{}
 	for img, err := range c.m.AllImages(ctx, c.filter.options()...) {
 		if err != nil {
-			return &opError{op: "ListImages", after: len(images), unit: "image", err: err}
+			return &opError{op: "ListImages", after: len(images), unit: "image", undone: "nothing listed", err: err}
 		}
 		images = append(images, img)
 	}

@@ -31,7 +31,7 @@ func runDelete(ctx context.Context, c *subCall) error {
 	if !c.yes {
 		ok, err := confirm(ctx, c.env.stdin, c.stderr, fmt.Sprintf("Delete image %s? [y/N] ", image))
 		if err != nil {
-			return &opError{op: "DeleteImage", err: err}
+			return &opError{op: "DeleteImage", undone: "nothing deleted", err: err}
 		}
 		if !ok {
 			return &notConfirmedError{imageID: image}
@@ -41,7 +41,8 @@ func runDelete(ctx context.Context, c *subCall) error {
 	defer cancel()
 	out, err := c.m.DeleteImage(ctx, image)
 	if err != nil {
-		return &opError{op: "DeleteImage", err: err}
+		return &opError{op: "DeleteImage", err: err,
+			undone: "the image may be deleted already: cphimages custom --id " + image + " tells"}
 	}
 	return c.done(doneJSON{Action: "delete", ImageID: image, RequestID: out.RequestID},
 		fmt.Sprintf("deleted image %s", image))

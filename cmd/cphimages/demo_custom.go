@@ -7,16 +7,17 @@ import (
 	"github.com/cph-go/cph/cphtest"
 )
 
-// demoPartnerProjectID is the project that shares demoCustomImages' shared
-// image with the demo project.
+// demoPartnerProjectID is the demo's partner project: it shares
+// demoOfferedImage with the demo project, and the demo project shares
+// my-game-image with it.
 const demoPartnerProjectID = "fedcba9876543210fedcba9876543210"
 
-// demoCustomImages are the demo project's custom images, one in each
-// status, then the image the partner project shares with it (the same one
-// as demoSharedImage of the listing), so that every --status and --type of
-// custom shows something.
-//
-// wired at merge: newDemoServer adds cphtest.WithCustomImages(demoCustomImages...).
+// demoPendingMemberID is a project the demo project shares my-game-image
+// with, which has not answered.
+const demoPendingMemberID = "00112233445566778899aabbccddeeff"
+
+// demoCustomImages are the demo project's own custom images, one in each
+// status, so that every --status of custom shows something.
 var demoCustomImages = []cph.Image{
 	{
 		ID: demoPrivateImage.ID, Name: demoPrivateImage.Name, Version: demoPrivateImage.OSName,
@@ -36,10 +37,14 @@ var demoCustomImages = []cph.Image{
 		DomainID: "0d0d0d0d0d0d0d0d0d0d0d0d0d0d0d0d", ProjectID: cphtest.DefaultProjectID,
 		Created: time.Date(2026, 4, 1, 8, 30, 0, 0, time.UTC), Updated: time.Date(2026, 4, 1, 8, 55, 0, 0, time.UTC),
 	},
-	{
-		ID: demoSharedImage.ID, Name: demoSharedImage.Name, Version: demoSharedImage.OSName,
-		Type: cph.ImageTypeShared, Status: cph.ImageStatusAvailable, SizeBytes: 1610612736,
-		DomainID: "1e1e1e1e1e1e1e1e1e1e1e1e1e1e1e1e", SourceProjectID: demoPartnerProjectID,
-		Created: time.Date(2026, 1, 15, 12, 0, 0, 0, time.UTC), Updated: time.Date(2026, 2, 1, 10, 0, 0, 0, time.UTC),
-	},
+}
+
+// demoOfferedImage is the partner project's image that it shares with the
+// demo project, pending the demo project's answer: cphimages accept (or
+// reject) 2d3c4b5a69788796a5b4c3d2e1f00f1e --demo answers it.
+var demoOfferedImage = cph.Image{
+	ID: "2d3c4b5a69788796a5b4c3d2e1f00f1e", Name: "partner-offered-image", Version: "AOSP12.0.0",
+	Status: cph.ImageStatusAvailable, SizeBytes: 2147483648,
+	DomainID: "1e1e1e1e1e1e1e1e1e1e1e1e1e1e1e1e", ProjectID: demoPartnerProjectID,
+	Created: time.Date(2026, 5, 4, 7, 0, 0, 0, time.UTC), Updated: time.Date(2026, 5, 4, 7, 20, 0, 0, time.UTC),
 }

@@ -45,9 +45,10 @@ func usagef(format string, args ...any) error {
 func newFlagSet(o *options) *flag.FlagSet {
 	fs := flag.NewFlagSet("cphimages", flag.ContinueOnError)
 	fs.SetOutput(io.Discard)
-	fs.StringVar(&o.region, "region", "", "region `ID`, such as cn-north-4; the endpoint is then https://cph.{region}.myhuaweicloud.com (default $"+envRegion+")")
-	fs.StringVar(&o.endpoint, "endpoint", "", "endpoint `URL`, overriding the region's")
-	fs.StringVar(&o.projectID, "project-id", "", "project `ID` (default $"+envProjectID+", else the profile file's, else discovered from IAM for the region)")
+	declareCommonFlags(fs, o, commonFlagHelp{
+		timeout: "give up after this `duration`",
+		demo:    "list demo images (the documented sample, a private and a shared one) from an in-process fake server; needs no credentials",
+	})
 	fs.Func("type", "list only images of this `type`, in any case: "+joinImageTypes()+" (default all)", func(v string) error {
 		t := cph.ImageType(strings.ToLower(v))
 		if !t.IsKnown() {
@@ -58,6 +59,24 @@ func newFlagSet(o *options) *flag.FlagSet {
 	})
 	fs.StringVar(&o.label, "label", "", "list only images with this image `label`, in any case, such as cloud_phone; one no image has and the library does not know ("+joinLabels()+") lists nothing, with a warning")
 	fs.StringVar(&o.os, "os", "", "list only images of this `OS`, in any case: an OS type (aosp), or an OS name or its start cut at a version boundary (AOSP7.1.1, AOSP7 and AOSP7.1 match AOSP7.1.1; AOSP1 does not match AOSP10)")
+	fs.BoolVar(&o.version, "version", false, "print the version and exit: the module version of the build (go install ...@v1.2.3), else the library's")
+	return fs
+}
+
+// commonFlagHelp is the help of the common flags whose meaning differs
+// between the listing and the subcommands.
+type commonFlagHelp struct {
+	timeout string // --timeout's
+	demo    string // --demo's
+}
+
+// declareCommonFlags declares into o the flags the listing and every
+// subcommand have: the connection flags (--region, --endpoint,
+// --project-id, --demo), --output, --timeout and --verbose.
+func declareCommonFlags(fs *flag.FlagSet, o *options, help commonFlagHelp) {
+	fs.StringVar(&o.region, "region", "", "region `ID`, such as cn-north-4; the endpoint is then https://cph.{region}.myhuaweicloud.com (default $"+envRegion+")")
+	fs.StringVar(&o.endpoint, "endpoint", "", "endpoint `URL`, overriding the region's")
+	fs.StringVar(&o.projectID, "project-id", "", "project `ID` (default $"+envProjectID+", else the profile file's, else discovered from IAM for the region)")
 	fs.Func("output", "output `format`: table or json (default table)", func(v string) error {
 		if v != outputTable && v != outputJSON {
 			return errors.New("must be table or json")
@@ -65,11 +84,9 @@ func newFlagSet(o *options) *flag.FlagSet {
 		o.output = v
 		return nil
 	})
-	fs.DurationVar(&o.timeout, "timeout", 30*time.Second, "give up after this `duration`")
+	fs.DurationVar(&o.timeout, "timeout", 30*time.Second, help.timeout)
 	fs.BoolVar(&o.verbose, "verbose", false, "log each request to stderr, and the library's own text of an error (secrets redacted)")
-	fs.BoolVar(&o.version, "version", false, "print the version and exit: the module version of the build (go install ...@v1.2.3), else the library's")
-	fs.BoolVar(&o.demo, "demo", false, "list demo images (the documented sample, a private and a shared one) from an in-process fake server; needs no credentials")
-	return fs
+	fs.BoolVar(&o.demo, "demo", false, help.demo)
 }
 
 func joinLabels() string {
@@ -99,15 +116,52 @@ func parseArgs(args []string) (options, error) {
 		}
 		return o, usagef("%s", err)
 	}
-	switch {
-	case fs.NArg() > 0:
-		return o, usagef("unexpected argument %q: cphimages takes only flags", fs.Arg(0))
-	case o.timeout <= 0:
-		return o, usagef("--timeout must be positive, not %s", o.timeout)
-	case o.demo && (o.region != "" || o.endpoint != "" || o.projectID != ""):
-		return o, usagef("--demo lists from its own fake server: it takes no --region, --endpoint or --project-id")
+	if fs.NArg() > 0 {
+		return o, unexpectedArgument(args, fs.NArg())
 	}
-	return o, nil
+	return o, checkCommonFlags(o, "lists from")
+}
+
+// checkCommonFlags checks the values of the common flags together: a
+// positive --timeout, and no connection flag with --demo, which does
+// (such as "lists from") its own fake server.
+func checkCommonFlags(o options, does string) error {
+	switch {
+	case o.timeout <= 0:
+		return usagef("--timeout must be positive, not %s", o.timeout)
+	case o.demo && (o.region != "" || o.endpoint != "" || o.projectID != ""):
+		return usagef("--demo %s its own fake server: it takes no --region, --endpoint or --project-id", does)
+	}
+	return nil
+}
+
+// unexpectedArgument is the error of a listing's command line args whose
+// last rest are not flags. When the first of them names a subcommand, it
+// says that subcommands come first, and how the line reads that way.
+func unexpectedArgument(args []string, rest int) error {
+	i := len(args) - rest
+	if !isSubcommand(args[i]) {
+		return usagef("unexpected argument %q: cphimages takes only flags, or first a subcommand (cphimages -h lists them)", args[i])
+	}
+	flags := args[:i]
+	if i > 0 && args[i-1] == "--" {
+		flags = args[:i-1]
+	}
+	line := append([]string{"cphimages", args[i]}, flags...)
+	line = append(line, args[i+1:]...)
+	for j, a := range line {
+		line[j] = shellQuote(a)
+	}
+	return usagef("unexpected argument %q: a subcommand comes first, before its flags: %s", args[i], strings.Join(line, " "))
+}
+
+// shellQuote returns s as a shell reads it back: as it is when it has only
+// letters, digits and -_./:=@%+, characters, else in single quotes.
+func shellQuote(s string) string {
+	if s != "" && strings.Trim(s, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_./:=@%+,") == "" {
+		return s
+	}
+	return "'" + strings.ReplaceAll(s, "'", `'\''`) + "'"
 }
 
 // printUsage writes the help text to w.
@@ -115,8 +169,10 @@ func printUsage(w io.Writer) {
 	var o options
 	fs := newFlagSet(&o)
 	fmt.Fprintf(w, `Usage: cphimages [flags]
+       cphimages SUBCOMMAND [flags] ARGUMENTS...
 
-Lists the cloud phone images of a Huawei Cloud CPH project.
+Lists the cloud phone images of a Huawei Cloud CPH project; a subcommand
+(listed after the flags) manages its custom images.
 
 Credentials and the project ID come from the environment:
   %-32s the access key
@@ -135,7 +191,13 @@ Flags:
 `, envAK, envSK, envToken, envProjectID, envCredsFile, envIAM, envRegion)
 	fs.SetOutput(w)
 	fs.PrintDefaults()
+	fmt.Fprintln(w)
+	printSubcommands(w)
 	fmt.Fprintln(w, `
+A subcommand comes first on the line; its flags (the connection flags,
+--output, --timeout and --verbose as above, and its own) may come before or
+after its arguments.
+
 A retry the client waits for is said on stderr, one line each, with or
 without --verbose.
 

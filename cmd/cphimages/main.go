@@ -18,6 +18,21 @@
 // of the documented sample, then a private image and a shared one, so
 // that every --type shows something.
 //
+// A subcommand, first on the line, manages the project's custom images
+// instead (cphimages -h lists them, cphimages SUBCOMMAND -h gives each
+// one's flags): custom lists them, every page, with the service's filters
+// as flags; members, share and unshare list and change the projects an
+// image is shared with; accept and reject answer an image another project
+// shares; delete deletes one, asking first on a terminal and refusing
+// without --yes elsewhere. They take the same connection flags, --output,
+// --timeout and --verbose, and give the same messages and exit codes.
+// With --demo each works on a fresh demo server that also serves a
+// partner project: the demo project shares my-game-image with it, and it
+// offers the demo project an image to accept or reject.
+//
+//	cphimages custom --demo --status available
+//	cphimages accept 2d3c4b5a69788796a5b4c3d2e1f00f1e --demo
+//
 // Every message names the flag or the environment variable to look at,
 // never a Go option of the library; with --verbose the library's own text
 // follows. While the call runs, each retry the client waits for is said on
@@ -43,7 +58,7 @@ func main() {
 		<-ctx.Done()
 		stop()
 	}()
-	code := run(ctx, os.Args[1:], os.Stdout, os.Stderr)
+	code := run(ctx, os.Args[1:], os.Stdin, os.Stdout, os.Stderr)
 	stop()
 	os.Exit(code)
 }

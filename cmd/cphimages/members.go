@@ -24,7 +24,7 @@ func runMembers(ctx context.Context, c *subCall) error {
 	defer cancel()
 	out, err := c.m.ListImageMembers(ctx, c.args[0])
 	if err != nil {
-		return &opError{op: "ListImageMembers", err: err}
+		return &opError{op: "ListImageMembers", undone: "nothing listed", err: err}
 	}
 	if c.output == outputJSON {
 		return writeMembersJSON(c.stdout, out)

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -181,21 +182,36 @@ func libraryText(err error) string {
 	return b.String()
 }
 
-// reportError writes a failed call's diagnosis to stderr and returns its
-// exit code. interrupted says the command's context ended (SIGINT).
-func reportError(stderr io.Writer, err error, o options, interrupted bool) int {
+// call says what a failed call was, for its diagnosis.
+type call struct {
+	op string // the library's operation, such as "ListPhoneImages", for an API error that names none
+	// after is " after 3 images" when items came before the failure, else
+	// "".
+	after string
+	// undone says what an interruption leaves, such as "nothing listed".
+	undone string
+}
+
+// listCall is the listing's call.
+var listCall = call{op: "ListPhoneImages", undone: "nothing listed"}
+
+// reportError writes the diagnosis of c, failed with err, to stderr and
+// returns its exit code. interrupted says the command's context ended
+// (SIGINT).
+func reportError(stderr io.Writer, err error, o options, interrupted bool, c call) int {
 	var apiErr *cph.APIError
 	code, hint := exitFailure, ""
 	switch {
 	case interrupted:
-		fmt.Fprintln(stderr, "cphimages: interrupted (SIGINT); nothing listed")
+		fmt.Fprintf(stderr, "cphimages: interrupted (SIGINT)%s; %s\n", c.after, c.undone)
 		return exitInterrupted
 	case errors.As(err, &apiErr):
-		fmt.Fprintf(stderr, "cphimages: ListPhoneImages failed\n"+
+		fmt.Fprintf(stderr, "cphimages: %s failed%s\n"+
 			"  status:     %d %s\n"+
 			"  code:       %s\n"+
 			"  message:    %s\n"+
 			"  request ID: %s\n",
+			cmp.Or(apiErr.Operation, c.op), c.after,
 			apiErr.StatusCode, http.StatusText(apiErr.StatusCode),
 			orDash(apiErr.Code), orDash(apiErr.Message), orDash(apiErr.RequestID))
 		if cph.IsAuthError(err) && !o.demo {
@@ -207,11 +223,11 @@ func reportError(stderr io.Writer, err error, o options, interrupted bool) int {
 		}
 		return exitFailure
 	case errors.Is(err, context.DeadlineExceeded):
-		fmt.Fprintf(stderr, "cphimages: no answer within --timeout %s: %s\n", o.timeout, scrub(err.Error()))
+		fmt.Fprintf(stderr, "cphimages: no answer within --timeout %s%s: %s\n", o.timeout, c.after, scrub(err.Error()))
 		hint = "a longer --timeout may help; --verbose logs every attempt"
 	case isConfigError(err):
 		code = exitUsage
-		fmt.Fprintf(stderr, "cphimages: %s\n", scrub(err.Error()))
+		fmt.Fprintf(stderr, "cphimages: %s%s\n", scrub(err.Error()), parenthesized(c.after))
 		switch {
 		case errors.Is(err, cph.ErrMissingProjectID): // discovery found none, or several
 			hint = "set --project-id or " + envProjectID + ", or check --region"
@@ -221,12 +237,12 @@ func reportError(stderr io.Writer, err error, o options, interrupted bool) int {
 			hint = "check " + credentialsSource()
 		}
 	case errors.Is(err, cph.ErrInvalidResponse), errors.Is(err, cph.ErrResponseTooLarge):
-		fmt.Fprintf(stderr, "cphimages: %s\n", scrub(err.Error()))
+		fmt.Fprintf(stderr, "cphimages: %s%s\n", scrub(err.Error()), parenthesized(c.after))
 		if !o.demo {
 			hint = "the answer is not the CPH API's: check " + endpointSource(o) + "; --verbose logs every attempt"
 		}
 	default: // the network
-		fmt.Fprintf(stderr, "cphimages: %s\n", scrub(err.Error()))
+		fmt.Fprintf(stderr, "cphimages: %s%s\n", scrub(err.Error()), parenthesized(c.after))
 		if !o.demo {
 			hint = "check " + endpointSource(o) + " and the network; --verbose logs every attempt"
 		}
@@ -238,6 +254,15 @@ func reportError(stderr io.Writer, err error, o options, interrupted bool) int {
 		fmt.Fprintf(stderr, "  library: %s\n", err)
 	}
 	return code
+}
+
+// parenthesized is " (after 3 images)" for after " after 3 images", and ""
+// for "".
+func parenthesized(after string) string {
+	if after == "" {
+		return ""
+	}
+	return " (" + after[1:] + ")"
 }
 
 // endpointSource names where the endpoint came from: --endpoint, else

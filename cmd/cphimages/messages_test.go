@@ -86,11 +86,15 @@ func TestMessages(t *testing.T) {
 		absent []string // not in stderr
 	}{
 		// The command line.
-		"unknown type":       {args: []string{"--type", "bogus"}, code: exitUsage, want: []string{`"bogus"`, "-type", "public, private, share, all"}},
-		"empty type":         {args: []string{"--type="}, code: exitUsage, want: []string{`invalid value "" for flag -type`, "public, private, share, all"}},
-		"unknown output":     {args: []string{"--output", "xml"}, code: exitUsage, want: []string{`"xml"`, "table or json"}},
-		"unknown flag":       {args: []string{"--nope"}, code: exitUsage, want: []string{"-nope"}},
-		"argument":           {args: []string{"images"}, code: exitUsage, want: []string{`unexpected argument "images"`}},
+		"unknown type":   {args: []string{"--type", "bogus"}, code: exitUsage, want: []string{`"bogus"`, "-type", "public, private, share, all"}},
+		"empty type":     {args: []string{"--type="}, code: exitUsage, want: []string{`invalid value "" for flag -type`, "public, private, share, all"}},
+		"unknown output": {args: []string{"--output", "xml"}, code: exitUsage, want: []string{`"xml"`, "table or json"}},
+		"unknown flag":   {args: []string{"--nope"}, code: exitUsage, want: []string{"-nope"}},
+		"argument":       {args: []string{"images"}, code: exitUsage, want: []string{`unexpected argument "images"`}},
+		"subcommand after flags": {bare: true, args: []string{"--demo", "custom", "--output", "json"}, code: exitUsage,
+			want: []string{`unexpected argument "custom"`, "a subcommand comes first", ": cphimages custom --demo --output json\n"}},
+		"subcommand after a quoted flag": {args: []string{"--label", "it's a b", "--", "members", "x"}, code: exitUsage,
+			want: []string{`unexpected argument "members"`, `: cphimages members --label 'it'\''s a b' x` + "\n"}},
 		"zero timeout":       {args: []string{"--timeout", "0"}, code: exitUsage, want: []string{"--timeout must be positive"}},
 		"bad timeout":        {args: []string{"--timeout", "soon"}, code: exitUsage, want: []string{`"soon"`, "-timeout"}},
 		"demo with endpoint": {args: []string{"--demo", "--endpoint", "{server}"}, code: exitUsage, want: []string{"--demo", "--endpoint"}},

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"os"
 	"runtime/debug"
 	"slices"
 
@@ -27,9 +28,15 @@ type streams struct {
 }
 
 // run is the whole command: it parses args, runs what they ask for and
-// returns the exit code. Diagnostics go to stderr. A ctx that ends (main
-// ends it on SIGINT) stops the call, with exitInterrupted.
-func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
+// returns the exit code. A first argument that names a subcommand runs it
+// (runSubcommand), with stdin where delete reads its answer (nil: no
+// stdin, which is not a terminal); else it lists (runList). Diagnostics go
+// to stderr. A ctx that ends (main ends it on SIGINT) stops the call, with
+// exitInterrupted.
+func run(ctx context.Context, args []string, stdin *os.File, stdout, stderr io.Writer) int {
+	if len(args) > 0 && isSubcommand(args[0]) {
+		return runSubcommand(ctx, args[0], args[1:], newSubEnv(stdin, stderr), stdout, stderr)
+	}
 	s := streams{stdout: stdout, stderr: stderr}
 	o, err := parseArgs(args)
 	switch {
@@ -62,7 +69,7 @@ func runList(ctx context.Context, o options, s streams) int {
 	defer cancel()
 	out, err := client.ListPhoneImages(callCtx, cph.WithImageType(o.imageType))
 	if err != nil {
-		return reportError(s.stderr, err, o, ctx.Err() != nil)
+		return reportError(s.stderr, err, o, ctx.Err() != nil, listCall)
 	}
 
 	images := filterImages(out.Images, o.label, o.os)
@@ -85,17 +92,28 @@ func runList(ctx context.Context, o options, s streams) int {
 // retry as a line on stderr, and with --verbose logs every request; or nil
 // and the exit code, the error written to stderr.
 func newClient(o options, tgt *target, s streams) (*cph.Client, int) {
-	logger := slog.New(newRetryHandler(s.stderr, o.verbose))
-	clientOpts := append(slices.Clip(tgt.options), cph.WithUserAgent("cphimages"), cph.WithLogger(logger))
-	client, err := cph.NewClient(clientOpts...)
+	client, logger, err := makeClient(o, tgt, s.stderr)
 	if err != nil {
-		fmt.Fprintf(s.stderr, "cphimages: %v\n", explainNewClientError(err, tgt, o.verbose))
+		fmt.Fprintf(s.stderr, "cphimages: %v\n", err)
 		return nil, exitUsage
 	}
 	if o.verbose {
 		logListing(logger, client, tgt, o)
 	}
 	return client, exitOK
+}
+
+// makeClient returns the client of the target and its logger, which writes
+// each retry as a line on stderr, and with --verbose every request; or a
+// *usageError in the command's words (explainNewClientError).
+func makeClient(o options, tgt *target, stderr io.Writer) (*cph.Client, *slog.Logger, error) {
+	logger := slog.New(newRetryHandler(stderr, o.verbose))
+	clientOpts := append(slices.Clip(tgt.options), cph.WithUserAgent("cphimages"), cph.WithLogger(logger))
+	client, err := cph.NewClient(clientOpts...)
+	if err != nil {
+		return nil, nil, explainNewClientError(err, tgt, o.verbose)
+	}
+	return client, logger, nil
 }
 
 // logListing logs what the command is about to list. The credentials are

@@ -9,6 +9,7 @@ import (
 	"net/http/httptest"
 	"os"
 	"path/filepath"
+	"regexp"
 	"runtime/debug"
 	"strings"
 	"testing"
@@ -40,6 +41,19 @@ type result struct {
 // ~/.huaweicloud/credentials included) leaks in.
 func runCLI(t *testing.T, e env, args ...string) result {
 	t.Helper()
+	isolateEnv(t, e)
+	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
+	defer cancel()
+	var stdout, stderr bytes.Buffer
+	code := run(ctx, args, nil, &stdout, &stderr)
+	return result{code: code, stdout: stdout.String(), stderr: stderr.String()}
+}
+
+// isolateEnv sets e as the environment, every other HUAWEICLOUD_SDK_
+// variable cleared and the profile file pointed at nothing, as runCLI
+// does.
+func isolateEnv(t *testing.T, e env) {
+	t.Helper()
 	for _, kv := range os.Environ() {
 		if name, _, _ := strings.Cut(kv, "="); strings.HasPrefix(name, "HUAWEICLOUD_SDK_") {
 			t.Setenv(name, "")
@@ -49,11 +63,6 @@ func runCLI(t *testing.T, e env, args ...string) result {
 	for name, value := range e {
 		t.Setenv(name, value)
 	}
-	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
-	defer cancel()
-	var stdout, stderr bytes.Buffer
-	code := run(ctx, args, &stdout, &stderr)
-	return result{code: code, stdout: stdout.String(), stderr: stderr.String()}
 }
 
 // serverEnv is the environment that signs for srv.
@@ -287,6 +296,11 @@ func TestHelpAndVersion(t *testing.T) {
 	for _, arg := range []string{"-h", "--help"} {
 		r = runCLI(t, env{}, arg)
 		assert.Equal(t, exitOK, r.code)
+		checkGolden(t, "", "help", r.stdout)
+		assert.Contains(t, r.stdout, "\n       cphimages SUBCOMMAND [flags] ARGUMENTS...\n")
+		for _, sub := range subcommands {
+			assert.Regexp(t, `(?m)^  `+regexp.QuoteMeta(sub.synopsis())+` +`+regexp.QuoteMeta(sub.summary)+`$`, r.stdout)
+		}
 		for _, w := range []string{"Usage: cphimages", "-demo", "-output", envAK, envSK, envToken, envProjectID, envRegion, "Exit status",
 			"130 interrupted", "lists nothing, with a warning", "AOSP1 does not match AOSP10", "in any case", "retry"} {
 			assert.Contains(t, r.stdout, w)

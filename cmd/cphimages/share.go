@@ -22,7 +22,8 @@ credentials and --project-id).`,
 		defer cancel()
 		out, err := c.m.AddImageMember(ctx, image, project)
 		if err != nil {
-			return &opError{op: "AddImageMember", err: err}
+			return &opError{op: "AddImageMember", err: err,
+				undone: "the image may be shared already: cphimages members " + image + " tells"}
 		}
 		return c.done(doneJSON{Action: "share", ImageID: image, MemberID: project, RequestID: out.RequestID},
 			fmt.Sprintf("shared image %s with project %s, which can use it once it accepts it", cell(image), cell(project)))
@@ -41,7 +42,8 @@ project whose ID is PROJECT.`,
 		defer cancel()
 		out, err := c.m.DeleteImageMember(ctx, image, project)
 		if err != nil {
-			return &opError{op: "DeleteImageMember", err: err}
+			return &opError{op: "DeleteImageMember", err: err,
+				undone: "the share may have ended already: cphimages members " + image + " tells"}
 		}
 		return c.done(doneJSON{Action: "unshare", ImageID: image, MemberID: project, RequestID: out.RequestID},
 			fmt.Sprintf("stopped sharing image %s with project %s", cell(image), cell(project)))
@@ -79,7 +81,8 @@ func answerShare(ctx context.Context, c *subCall, status cph.MemberStatus, actio
 	defer cancel()
 	out, err := c.m.UpdateImageMember(ctx, image, status)
 	if err != nil {
-		return &opError{op: "UpdateImageMember", err: err}
+		return &opError{op: "UpdateImageMember", err: err,
+			undone: "the answer may have reached the service already: " + action + " again to be sure"}
 	}
 	return c.done(doneJSON{Action: action, ImageID: image, Status: string(status), RequestID: out.RequestID},
 		fmt.Sprintf("%s image %s", done, cell(image)))

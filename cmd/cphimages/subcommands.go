@@ -100,8 +100,9 @@ func isSubcommand(name string) bool { return lookupSubcommand(name) != nil }
 // runSubcommand runs the subcommand called name with the arguments that
 // follow it, and returns the exit code: exitOK, exitFailure when the API or
 // the network failed (or delete was not confirmed), exitUsage for a wrong
-// command line or configuration. Output goes to stdout, diagnostics and
-// delete's question to stderr.
+// command line or configuration, exitInterrupted when ctx ended (main ends
+// it on SIGINT). Output goes to stdout, diagnostics and delete's question
+// to stderr.
 func runSubcommand(ctx context.Context, name string, args []string, env subEnv, stdout, stderr io.Writer) int {
 	sub := lookupSubcommand(name)
 	if sub == nil {
@@ -136,7 +137,8 @@ func runSubcommand(ctx context.Context, name string, args []string, env subEnv, 
 	}
 
 	c := &subCall{subOptions: s, m: m, env: env, stdout: stdout, stderr: stderr}
-	return reportSubError(stderr, sub, sub.run(ctx, c), s.options)
+	err = sub.run(ctx, c)
+	return reportSubError(stderr, sub, err, s.options, ctx.Err() != nil)
 }
 
 // isUsage reports whether err is a *usageError.
@@ -178,5 +180,5 @@ func printSubcommandUsage(w io.Writer, s *subOptions) {
 		"before or after the arguments; -- ends the flags.\n\nFlags:\n")
 	s.fs.SetOutput(w)
 	s.fs.PrintDefaults()
-	fmt.Fprintln(w, "\nExit status: 0 success, 1 API or network failure, 2 usage or configuration error.")
+	fmt.Fprintln(w, "\nExit status: 0 success, 1 API or network failure, 2 usage or configuration\nerror, 130 interrupted (SIGINT, Ctrl-C).")
 }

@@ -11,6 +11,7 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -20,6 +21,19 @@ import (
 
 	"github.com/cph-go/cph"
 )
+
+// fakeSharedImage is an image another project shares with the fake's
+// project, which has accepted it.
+var fakeSharedImage = cph.Image{
+	ID: demoSharedImage.ID, Name: demoSharedImage.Name, Version: demoSharedImage.OSName,
+	Type: cph.ImageTypeShared, Status: cph.ImageStatusAvailable, SizeBytes: 1610612736,
+	DomainID: "1e1e1e1e1e1e1e1e1e1e1e1e1e1e1e1e", SourceProjectID: demoPartnerProjectID,
+	Created: time.Date(2026, 1, 15, 12, 0, 0, 0, time.UTC), Updated: time.Date(2026, 2, 1, 10, 0, 0, 0, time.UTC),
+}
+
+// fakeImages are the fake's images unless a case says otherwise: the
+// demo's own, then one shared with it.
+var fakeImages = append(slices.Clip(demoCustomImages), fakeSharedImage)
 
 // Members of demoCustomImages' first image, for the fake.
 var fakeMembers = []cph.ImageMember{
@@ -52,7 +66,7 @@ var (
 // subCase is one run of a subcommand.
 type subCase struct {
 	args       []string     // the subcommand's name, then its command line
-	fake       *fakeManager // nil: a fake with demoCustomImages and fakeMembers
+	fake       *fakeManager // nil: a fake with fakeImages and fakeMembers
 	connectErr error        // what connect returns
 	terminal   bool         // whether stdin is a terminal
 	stdin      io.Reader    // nil: empty
@@ -77,7 +91,7 @@ func runSub(t *testing.T, tc subCase) subRun {
 	t.Helper()
 	r := subRun{fake: tc.fake}
 	if r.fake == nil {
-		r.fake = &fakeManager{images: demoCustomImages, members: fakeMembers}
+		r.fake = &fakeManager{images: fakeImages, members: fakeMembers}
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
 	defer cancel()
@@ -172,7 +186,7 @@ func TestSubcommandGolden(t *testing.T) {
 		"custom_filters": {
 			args: []string{"custom", "--status", "available", "--name", "my-game-image", "--id", img, "--type", "private",
 				"--since", "2026-01-01", "--until", "2026-12-31T23:59:59Z", "--source-project", demoPartnerProjectID, "--page-size", "10"},
-			calls: []string{`AllImages("0 options")`}, // wired at merge: 7 options
+			calls: []string{`AllImages("7 options")`},
 		},
 
 		// members
@@ -203,7 +217,7 @@ func TestSubcommandGolden(t *testing.T) {
 		"delete_declined":       {args: []string{"delete", img}, terminal: true, stdin: strings.NewReader("n\n"), code: exitFailure},
 		"delete_default_no":     {args: []string{"delete", img}, terminal: true, stdin: strings.NewReader("\n"), code: exitFailure},
 		"delete_eof":            {args: []string{"delete", img}, terminal: true, code: exitFailure},
-		"delete_interrupted":    {args: []string{"delete", img}, terminal: true, stdin: blockingReader(t), canceled: true, code: exitFailure},
+		"delete_interrupted":    {args: []string{"delete", img}, terminal: true, stdin: blockingReader(t), canceled: true, code: exitInterrupted},
 
 		// failures of the API, the network and the context
 		"err_custom_api_midway": {args: []string{"custom"}, fake: &fakeManager{images: demoCustomImages[:2], imagesErr: apiError},
@@ -215,7 +229,7 @@ func TestSubcommandGolden(t *testing.T) {
 			code: exitFailure, calls: []string{`AllImages("0 options")`}},
 		"err_custom_timeout": {args: []string{"custom", "--timeout", "10ms"}, fake: &fakeManager{images: demoCustomImages[:2], hang: true},
 			code: exitFailure, calls: []string{`AllImages("0 options")`}},
-		"err_custom_canceled": {args: []string{"custom"}, cancelAfter: 2, code: exitFailure, calls: []string{`AllImages("0 options")`}},
+		"err_custom_canceled": {args: []string{"custom"}, cancelAfter: 2, code: exitInterrupted, calls: []string{`AllImages("0 options")`}},
 		"err_members_auth": {args: []string{"members", img}, fake: &fakeManager{err: authError},
 			code: exitFailure, calls: []string{`ListImageMembers("` + img + `")`}},
 		"err_members_auth_demo": {args: []string{"members", img, "--demo"}, fake: &fakeManager{err: authError},
@@ -226,7 +240,7 @@ func TestSubcommandGolden(t *testing.T) {
 			code: exitFailure, calls: []string{`DeleteImageMember("` + img + `", "p")`}},
 		"err_accept_timeout": {args: []string{"accept", img, "--timeout=10ms"}, fake: &fakeManager{hang: true},
 			code: exitFailure, calls: []string{`UpdateImageMember("` + img + `", "accepted")`}},
-		"err_reject_canceled": {args: []string{"reject", img}, canceled: true, code: exitFailure, calls: []string{`UpdateImageMember("` + img + `", "rejected")`}},
+		"err_reject_canceled": {args: []string{"reject", img}, canceled: true, code: exitInterrupted, calls: []string{`UpdateImageMember("` + img + `", "rejected")`}},
 		"err_delete_api": {args: []string{"delete", img, "--yes"}, fake: &fakeManager{err: &cph.APIError{Operation: "DeleteImage", StatusCode: 400,
 			Code: "CPS.0022", Message: "The image is in use.", RequestID: "b2b2b2b2b2b2b2b2b2b2b2b2b2b2b2b2"}},
 			code: exitFailure, calls: []string{`DeleteImage("` + img + `")`}},
@@ -669,20 +683,8 @@ func TestConfirm(t *testing.T) {
 // dialClient makes the client as the listing does, and a configuration it
 // cannot use is a usage error that names what to set.
 func TestDialClient(t *testing.T) {
-	isolate := func(t *testing.T, e env) {
-		for _, kv := range os.Environ() {
-			if name, _, _ := strings.Cut(kv, "="); strings.HasPrefix(name, "HUAWEICLOUD_SDK_") {
-				t.Setenv(name, "")
-			}
-		}
-		t.Setenv(envCredsFile, filepath.Join(t.TempDir(), "no-such-credentials"))
-		for name, value := range e {
-			t.Setenv(name, value)
-		}
-	}
-
 	t.Run("demo", func(t *testing.T) {
-		isolate(t, env{})
+		isolateEnv(t, env{})
 		client, done, err := dialClient(options{demo: true, timeout: time.Second}, io.Discard)
 		require.NoError(t, err)
 		assert.Regexp(t, `^http://127\.0\.0\.1:\d+$`, client.Endpoint())
@@ -690,7 +692,7 @@ func TestDialClient(t *testing.T) {
 	})
 	t.Run("server", func(t *testing.T) {
 		srv := newServer(t)
-		isolate(t, serverEnv(srv))
+		isolateEnv(t, serverEnv(srv))
 		client, done, err := dialClient(options{endpoint: srv.URL}, io.Discard)
 		require.NoError(t, err)
 		defer done()
@@ -699,7 +701,7 @@ func TestDialClient(t *testing.T) {
 	})
 	t.Run("verbose logs to stderr", func(t *testing.T) {
 		srv := newServer(t)
-		isolate(t, serverEnv(srv))
+		isolateEnv(t, serverEnv(srv))
 		var stderr bytes.Buffer
 		client, done, err := dialClient(options{endpoint: srv.URL, verbose: true}, &stderr)
 		require.NoError(t, err)
@@ -721,7 +723,7 @@ func TestDialClient(t *testing.T) {
 	}
 	for name, tt := range errorCases {
 		t.Run(name, func(t *testing.T) {
-			isolate(t, tt.env)
+			isolateEnv(t, tt.env)
 			_, _, err := dialClient(tt.o, io.Discard)
 			var u *usageError
 			require.ErrorAs(t, err, &u)

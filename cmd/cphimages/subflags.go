@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"io"
 	"strings"
-	"time"
 	"unicode"
 )
 
@@ -15,19 +14,10 @@ import (
 func newSubFlagSet(sub *subcommand, s *subOptions) *flag.FlagSet {
 	fs := flag.NewFlagSet("cphimages "+sub.name, flag.ContinueOnError)
 	fs.SetOutput(io.Discard)
-	fs.StringVar(&s.region, "region", "", "region `ID`, such as cn-north-4; the endpoint is then https://cph.{region}.myhuaweicloud.com (default $"+envRegion+")")
-	fs.StringVar(&s.endpoint, "endpoint", "", "endpoint `URL`, overriding the region's")
-	fs.StringVar(&s.projectID, "project-id", "", "project `ID` (default $"+envProjectID+", else the profile file's, else discovered from IAM for the region)")
-	fs.Func("output", "output `format`: table or json (default table)", func(v string) error {
-		if v != outputTable && v != outputJSON {
-			return errors.New("must be table or json")
-		}
-		s.output = v
-		return nil
+	declareCommonFlags(fs, &s.options, commonFlagHelp{
+		timeout: "give up after this `duration` (custom: every page together; delete: from the answer on)",
+		demo:    "work on the demo project of an in-process fake server, fresh at each run; needs no credentials",
 	})
-	fs.DurationVar(&s.timeout, "timeout", 30*time.Second, "give up after this `duration` (custom: every page together; delete: from the answer on)")
-	fs.BoolVar(&s.verbose, "verbose", false, "log each request to stderr (secrets redacted)")
-	fs.BoolVar(&s.demo, "demo", false, "work on the demo project of an in-process fake server; needs no credentials")
 	if sub.flags != nil {
 		sub.flags(fs, s)
 	}
@@ -63,11 +53,8 @@ func parseSubcommand(sub *subcommand, args []string) (*subOptions, error) {
 	if err := checkArgs(sub, s.args); err != nil {
 		return s, err
 	}
-	switch {
-	case s.timeout <= 0:
-		return s, usagef("--timeout must be positive, not %s", s.timeout)
-	case s.demo && (s.region != "" || s.endpoint != "" || s.projectID != ""):
-		return s, usagef("--demo works on its own fake server: it takes no --region, --endpoint or --project-id")
+	if err := checkCommonFlags(s.options, "works on"); err != nil {
+		return s, err
 	}
 	if sub.check != nil {
 		if err := sub.check(s); err != nil {
