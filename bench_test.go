@@ -120,7 +120,7 @@ func floorRequest(tb testing.TB, base string) (string, http.Header) {
 	req.Header.Set("User-Agent", "cph-go/"+Version)
 	req.Header.Set("Accept", "application/json")
 	req.Header.Set(headerProjectID, benchProjectID)
-	if _, err := sign(req, sigv.HMACSHA256, Credentials{AccessKey: benchAK, SecretKey: benchSK}, time.Now()); err != nil {
+	if _, err := sign(req, sigv.HMACSHA256, Credentials{AccessKey: benchAK, SecretKey: benchSK}, time.Now(), nil); err != nil {
 		tb.Fatal(err)
 	}
 	return u, req.Header
@@ -334,7 +334,7 @@ func BenchmarkSign(b *testing.B) {
 	now := time.Now()
 	b.ReportAllocs()
 	for b.Loop() {
-		if _, err := sign(req, sigv.HMACSHA256, creds, now); err != nil {
+		if _, err := sign(req, sigv.HMACSHA256, creds, now, nil); err != nil {
 			b.Fatal(err)
 		}
 	}

@@ -321,21 +321,20 @@ func (c *Client) newRequest(ctx context.Context, cl call, u *url.URL, projectID 
 	if err != nil {
 		return nil, [3]string{}, 0, err
 	}
-	// The header values, the signature's included, share one allocation.
-	hv := headerValues{h: req.Header, vals: make([]string, 0, 7)}
-	hv.set("User-Agent", c.userAgent)
-	hv.set("Accept", "application/json")
+	// The keys are canonical already: set them without Set's work.
+	req.Header["User-Agent"] = []string{c.userAgent}
+	req.Header["Accept"] = []string{"application/json"}
 	if cl.body != nil {
-		hv.set("Content-Type", contentTypeJSON)
+		req.Header["Content-Type"] = []string{contentTypeJSON}
 	}
 	if cl.service == serviceCPH && projectID != "" { // IAM, a global service, takes none
-		hv.set(headerProjectID, projectID)
+		req.Header[headerProjectID] = []string{projectID}
 	}
 	if creds.SecurityToken != "" {
-		hv.set(headerSecurityToken, creds.SecurityToken)
+		req.Header[headerSecurityToken] = []string{creds.SecurityToken}
 	}
 	signingTime, skew := c.signingTime()
-	sig, err := signInto(req, hv, c.signer().scheme, creds, signingTime, cl.body)
+	sig, err := sign(req, c.signer().scheme, creds, signingTime, cl.body)
 	if err != nil {
 		return nil, [3]string{}, 0, err
 	}

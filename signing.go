@@ -45,19 +45,12 @@ const (
 var signedHeaders = [...]string{headerProjectID, headerSecurityToken}
 
 // sign signs req in place with the official core signer of scheme as of
-// time t: it sets X-Sdk-Date and Authorization, and returns the signature
-// so that callers can keep it out of error messages. The signature covers
-// the method, path, query, Host, X-Sdk-Date and the headers in
-// signedHeaders.
-func sign(req *http.Request, scheme string, c Credentials, t time.Time) (string, error) {
-	return signInto(req, headerValues{h: req.Header, vals: make([]string, 0, 2)}, scheme, c, t, nil)
-}
-
-// signInto is sign setting its two headers through hv, so that they can
-// share the backing array of the request's other header values, for a
-// request whose body is body (the exact bytes sent, as JSON; nil for none):
-// the signature covers its hash.
-func signInto(req *http.Request, hv headerValues, scheme string, c Credentials, t time.Time, body []byte) (string, error) {
+// time t, for a request whose body is body (the exact bytes sent, as JSON;
+// nil for none): it sets X-Sdk-Date and Authorization, and returns the
+// signature so that callers can keep it out of error messages. The
+// signature covers the method, path, query, Host, X-Sdk-Date, the headers
+// in signedHeaders and the body's hash.
+func sign(req *http.Request, scheme string, c Credentials, t time.Time, body []byte) (string, error) {
 	date := t.UTC().Format(sigv.DateFormat)
 	var room [2 + len(signedHeaders)]sigv.Header
 	headers := append(room[:0], sigv.Header{Name: "Host", Value: req.URL.Host}, sigv.Header{Name: sigv.HeaderDate, Value: date})
@@ -86,23 +79,8 @@ func signInto(req *http.Request, hv headerValues, scheme string, c Credentials, 
 	if err != nil {
 		return "", fmt.Errorf("sign request: %w", err)
 	}
-	hv.set(sigv.HeaderDate, date)
-	hv.set(sigv.HeaderAuthorization, auth)
+	req.Header[sigv.HeaderDate] = []string{date}
+	req.Header[sigv.HeaderAuthorization] = []string{auth}
 	_, sig, _ := strings.Cut(auth, "Signature=")
 	return sig, nil
-}
-
-// headerValues sets request headers whose values share one backing array,
-// so that a request's headers cost one allocation instead of one each.
-// Keys must be in canonical form.
-type headerValues struct {
-	h    http.Header
-	vals []string
-}
-
-// set sets key to the single value v.
-func (hv *headerValues) set(key, v string) {
-	hv.vals = append(hv.vals, v)
-	n := len(hv.vals)
-	hv.h[key] = hv.vals[n-1 : n : n]
 }

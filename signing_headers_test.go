@@ -9,42 +9,6 @@ import (
 	"github.com/stretchr/testify/require"
 )
 
-// TestHeaderValuesShareOneArray checks that values set through one
-// headerValues land under their own keys, that a later value never
-// overwrites an earlier one (each slice's capacity stops at its value),
-// and that growing past the room keeps the values already set.
-func TestHeaderValuesShareOneArray(t *testing.T) {
-	tests := []struct {
-		name string
-		room int
-		set  [][2]string
-	}{
-		{"fits the room", 4, [][2]string{{"User-Agent", "ua"}, {"Accept", "application/json"}, {"X-Project-Id", "p"}}},
-		{"grows past the room", 1, [][2]string{{"User-Agent", "ua"}, {"Accept", "a"}, {"X-Sdk-Date", "d"}}},
-		{"a key set twice keeps the last value", 2, [][2]string{{"Accept", "a"}, {"Accept", "b"}}},
-	}
-	for _, tc := range tests {
-		t.Run(tc.name, func(t *testing.T) {
-			h := http.Header{}
-			hv := headerValues{h: h, vals: make([]string, 0, tc.room)}
-			want := http.Header{}
-			for _, kv := range tc.set {
-				hv.set(kv[0], kv[1])
-				want[kv[0]] = []string{kv[1]}
-			}
-			require.Equal(t, want, h)
-			for k, v := range h {
-				require.Len(t, v, 1, k)
-				assert.Equal(t, 1, cap(v), "%s: room past its value would let an append overwrite the next one", k)
-				h.Add(k, "extra")
-			}
-			for k, v := range want {
-				assert.Equal(t, v[0], h.Values(k)[0], "%s changed when another key grew", k)
-			}
-		})
-	}
-}
-
 // TestSignAllocationsStayWithTheCoreSigner keeps the client's own share of
 // signing small: everything but the core signer's work (a map for the
 // signed headers, one slice per header value) was trimmed, and a change
@@ -70,12 +34,13 @@ func TestSignAllocationsStayWithTheCoreSigner(t *testing.T) {
 		}
 	})
 	ours := testing.AllocsPerRun(50, func() {
-		if _, err := sign(req, sigv.HMACSHA256, creds, fixedTime); err != nil {
+		if _, err := sign(req, sigv.HMACSHA256, creds, fixedTime, nil); err != nil {
 			t.Fatal(err)
 		}
 	})
 	require.Equal(t, []string{date}, req.Header.Values(sigv.HeaderDate))
 	// sign adds to the core signer's work only the date string, the list
-	// of headers to sign and one array for the two header values it sets.
-	assert.LessOrEqual(t, ours-core, 3.0, "sign: %v allocations, the core signer alone %v", ours, core)
+	// of headers to sign and a slice for each of the two header values it
+	// sets.
+	assert.LessOrEqual(t, ours-core, 4.0, "sign: %v allocations, the core signer alone %v", ours, core)
 }
