@@ -6,16 +6,9 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/cph-go/cph/internal/redact"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 )
-
-// TestRedactedIsTheMark: the credentials print the same mark that
-// internal/redact puts in messages.
-func TestRedactedIsTheMark(t *testing.T) {
-	assert.Equal(t, redact.Mark, redacted)
-}
 
 // TestShortSecretDoesNotMangleMessages: through a real call, a client whose
 // secret key is one letter gets the service's message as it was.
