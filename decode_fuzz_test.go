@@ -339,23 +339,3 @@ func FuzzDecodeFields(f *testing.F) {
 		checkMatchesEncodingJSON(t, []byte(doc))
 	})
 }
-
-func TestKnownKey(t *testing.T) {
-	for f, name := range fieldNames {
-		if name == "" {
-			continue
-		}
-		t.Run(name, func(t *testing.T) {
-			doc := []byte(`"` + name + `":"padding to make room"`)
-			field, end := knownKey(doc, 0)
-			assert.Equal(t, f, field, "a key spelt exactly is known without a scan")
-			assert.Equal(t, len(name)+2, end)
-			field, _ = knownKey([]byte(`"`+strings.ToUpper(name)+`":"padding to make room"`), 0)
-			assert.Equal(t, -1, field, "other spellings go through the scan and case folding")
-		})
-	}
-	field, _ := knownKey([]byte(`"image_id"`), 0)
-	assert.Equal(t, -1, field, "too near the end of the body")
-	field, _ = knownKey([]byte(`"image_idx":"padding to make room"`), 0)
-	assert.Equal(t, -1, field, "a longer key")
-}
