@@ -4,10 +4,8 @@ import (
 	"bytes"
 	"encoding/json"
 	"errors"
-	"fmt"
 	"strings"
 	"testing"
-	"unsafe"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -176,57 +174,6 @@ func TestDecodeGeneratedMatchesEncodingJSON(t *testing.T) {
 	}
 }
 
-// TestDecodeRepeatedLiterals holds the shortcuts for values seen before
-// (the literal caches compare a few words at a time) and for image IDs
-// (checked at the last ID's length) to encoding/json, with values that
-// differ from each other just before, at and after the ends of words.
-func TestDecodeRepeatedLiterals(t *testing.T) {
-	image := func(id, name, osType, osName, label string) string {
-		return `{"image_name":"` + name + `","os_type":"` + osType + `","is_public":1,"os_name":"` + osName +
-			`","image_label":"` + label + `","image_id":"` + id + `"}`
-	}
-	doc := func(images []string) []byte {
-		return []byte(`{"phone_images":[` + strings.Join(images, ",") + `],"request_id":"r"}`)
-	}
-	const id = "0123456789abcdef0123456789abcdef"
-	tests := map[string][]byte{}
-	for n := 1; n <= 3*8+2; n++ {
-		a := strings.Repeat("a", n)
-		values := []string{a, a, a[:n-1] + "b", a, a + "a", a, a[:n-1], a, "b" + a[1:], a}
-		var images []string
-		for i, v := range values {
-			w := values[len(values)-1-i]
-			images = append(images, image(id, v, w, v, w), image(id, w, v, w, v))
-		}
-		tests[fmt.Sprintf("values of %d bytes", n)] = doc(images)
-	}
-	tests["values before other members"] = []byte(`{"phone_images":[{"image_name":"AOSP","os_type":"aosp"},{"image_name":"AOSP"},` +
-		`{"image_name":"AOSP","x":1},{"image_name":"AOSP" ,"os_type":"aosp" },{"image_name":"AOSP"}],"request_id":"r"}`)
-	tests["escaped and invalid values repeated"] = doc([]string{
-		image(id, `a\u0041`, "aosp", "\xff\xfe", `\"q\"`), image(id, `a\u0041`, "aosp", "\xff\xfe", `\"q\"`),
-		image(id, `aA`, "aosp", "\xef\xbf\xbd\xef\xbf\xbd", `q`), image(id, `a\u0041`, "aosp", "\xff\xfe", `\"q\"`),
-	})
-	var ids []string
-	for _, v := range []string{
-		id, id, `0123456789abcdef0123456789ab\"ef`, id, `\"123456789abcdef0123456789abcdef`[:32], id,
-		"0123456789abcdef0123456789abcd\xc3\xa9", id, "0123456789abcdef0123456789abcd\xff\xfe", id,
-		`0123456789abcdef0123456789ab\n\t`, id, id[:31], id, id + "0", id, id[:8], id[:8], id[:16], id[:16], id[:24], id,
-	} {
-		ids = append(ids, image(v, "n", "aosp", "o", "cloud_game"))
-	}
-	tests["IDs of one length and others"] = doc(ids)
-	tests["ID with a raw control character"] = doc([]string{image(id, "n", "aosp", "o", "l"), image(id[:31]+"\x01", "n", "aosp", "o", "l")})
-	tests["ID with an unescaped quote"] = doc([]string{image(id, "n", "aosp", "o", "l"), image(id[:31]+`"`, "n", "aosp", "o", "l")})
-	tests["ID with a quote inside"] = doc([]string{image(id, "n", "aosp", "o", "l"), image(id[:20]+`","x":"`+id[:5], "n", "aosp", "o", "l")})
-	invalid := map[string]bool{"ID with a raw control character": true, "ID with an unescaped quote": true}
-	for name, body := range tests {
-		t.Run(name, func(t *testing.T) {
-			require.Equal(t, !invalid[name], json.Valid(body), "the document's validity")
-			checkMatchesEncodingJSON(t, body)
-		})
-	}
-}
-
 // TestDecodeValues pins a few outputs directly, so that the comparison
 // with encoding/json is not the only thing that says what they are.
 func TestDecodeValues(t *testing.T) {
@@ -234,14 +181,6 @@ func TestDecodeValues(t *testing.T) {
 		body string
 		want *ListPhoneImagesOutput
 	}{
-		"unknown values kept": {
-			body: `{"phone_images":[{"image_label":"cloud_phone_arm64","is_public":7,"extra":{"a":[1]}}],"request_id":"r"}`,
-			want: &ListPhoneImagesOutput{RequestID: "r", Images: []PhoneImage{{Label: "cloud_phone_arm64", Visibility: 7}}},
-		},
-		"minus zero is zero": {
-			body: `{"phone_images":[{"is_public":-0}]}`,
-			want: &ListPhoneImagesOutput{Images: []PhoneImage{{Visibility: 0}}},
-		},
 		"null element is the zero image": {
 			body: `{"phone_images":[null,{"image_id":"a"}]}`,
 			want: &ListPhoneImagesOutput{Images: []PhoneImage{{}, {ID: "a"}}},
@@ -270,30 +209,6 @@ func TestDecodeValues(t *testing.T) {
 			assert.Equal(t, tc.want, got)
 		})
 	}
-}
-
-func TestDecodeInternsRepeatedValues(t *testing.T) {
-	got, err := decodeListPhoneImages(benchdata.Body(1000))
-	require.NoError(t, err)
-	// A value seen before mostly shares the bytes of its first copy (the
-	// intern table is a cache: a collision may cost a second copy).
-	first := map[string]*byte{}
-	repeats, shared := 0, 0
-	for _, img := range got.Images {
-		for _, s := range []string{img.Name, img.OSType, img.OSName, string(img.Label)} {
-			p, ok := first[s]
-			if !ok {
-				first[s] = unsafe.StringData(s)
-				continue
-			}
-			repeats++
-			if p == unsafe.StringData(s) {
-				shared++
-			}
-		}
-	}
-	require.Greater(t, repeats, 2000)
-	assert.Greater(t, shared, repeats*9/10)
 }
 
 func TestDecodeAllocatesPerDocumentNotPerImage(t *testing.T) {
@@ -338,24 +253,4 @@ func FuzzDecodeFields(f *testing.F) {
 			`,"os_type":"aosp"}],"request_id":` + requestID + `}`
 		checkMatchesEncodingJSON(t, []byte(doc))
 	})
-}
-
-func TestKnownKey(t *testing.T) {
-	for f, name := range fieldNames {
-		if name == "" {
-			continue
-		}
-		t.Run(name, func(t *testing.T) {
-			doc := []byte(`"` + name + `":"padding to make room"`)
-			field, end := knownKey(doc, 0)
-			assert.Equal(t, f, field, "a key spelt exactly is known without a scan")
-			assert.Equal(t, len(name)+2, end)
-			field, _ = knownKey([]byte(`"`+strings.ToUpper(name)+`":"padding to make room"`), 0)
-			assert.Equal(t, -1, field, "other spellings go through the scan and case folding")
-		})
-	}
-	field, _ := knownKey([]byte(`"image_id"`), 0)
-	assert.Equal(t, -1, field, "too near the end of the body")
-	field, _ = knownKey([]byte(`"image_idx":"padding to make room"`), 0)
-	assert.Equal(t, -1, field, "a longer key")
 }

@@ -26,7 +26,7 @@ import (
 // helpers in helpers_test.go and <subject>_helpers_test.go, shared values
 // here, test hooks into the client in export_test.go, and the test binary's
 // set-up and build-tag shims in main_test.go, race_*_test.go and
-// mkfifo_*_test.go.
+// profile_open_*_test.go (mkfifo).
 
 // The test identity, project and region. The endpoint's host is under
 // .invalid, so nothing could ever reach a real host even if a mock were
