@@ -2,6 +2,8 @@ package cph
 
 import (
 	"encoding/json"
+	"errors"
+	"fmt"
 	"net/http"
 	"time"
 
@@ -33,6 +35,9 @@ func decodeJSON[T any](op string, ans *answer, valid func(*T) error) (*T, string
 		err = valid(out)
 	}
 	if err != nil {
+		if !errors.Is(err, ErrInvalidResponse) { // encoding/json's own: say what it is, as the fast decoder does
+			err = fmt.Errorf("%w: decode body: %w", ErrInvalidResponse, err)
+		}
 		return nil, "", ans.invalid(op, &decodeError{err: err})
 	}
 	var id struct {

@@ -10,6 +10,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/jarcoal/httpmock"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 )
@@ -154,6 +155,15 @@ func TestErrorMessagesGolden(t *testing.T) {
 			_, err := c.ListPhoneImages(context.Background(), WithLimit(10))
 			return err
 		}), "cph: ListPhoneImages: invalid parameter: WithLimit is not an option of ListPhoneImages"},
+		"ListImages answered 2xx with a body that is not its document": {
+			func(t *testing.T) error {
+				c := newMockedClient(t)
+				httpmock.RegisterResponder(http.MethodGet, `=~.`, httpmock.NewStringResponder(200, `{"image_infos":{}}`))
+				_, err := c.ListImages(context.Background())
+				return err
+			},
+			`cph: ListImages: invalid response: decode body: json: cannot unmarshal object into Go struct field ImageList.image_infos of type []wire.ImageInfo (body starts "{\"image_infos\":{}}")`,
+		},
 		"ListImages limit 0":        {listImagesError(WithLimit(0)), "cph: ListImages: invalid parameter: limit 0 is outside 1..100"},
 		"ListImages offset -1":      {listImagesError(WithOffset(-1)), "cph: ListImages: invalid parameter: offset -1 is outside 0..2147483647"},
 		"ListImages public type":    {listImagesError(WithImageType(ImageTypePublic)), `cph: ListImages: invalid parameter: image type "public" is not one ListImages takes: private, share`},
