@@ -112,11 +112,17 @@ func imageFromWire(in wire.ImageInfo) Image {
 //
 // The list may change while it is read, so the listing stops at the first
 // page that is empty or shorter than the page size, or when the offset
-// reaches the total of the latest page; an image already yielded (the list
-// shifted) is not yielded again, and a page that brings no image not yet
-// yielded ends the listing, so that it always ends. Images added or
-// removed while it runs may be missed. Each range over the result lists
-// afresh, and several ranges may run at once.
+// reaches the total of the latest page, or the first page's total and one
+// page more; an image already yielded (the list shifted) is not yielded
+// again, and a page that brings no image not yet yielded ends the
+// listing, so that it always ends. Images added or removed while it runs
+// may be missed. Images without an ID cannot be told apart: each is
+// yielded, but they alone do not keep the listing going. A service that
+// keeps listing images not seen before is believed for 100000 images
+// (1000 pages of 100): AllImages then yields an error wrapping
+// ErrInvalidResponse and stops (list further with ListImages and
+// WithOffset). Each range over the result lists afresh, and several
+// ranges may run at once.
 func (c *Client) AllImages(ctx context.Context, opts ...ListOption) iter.Seq2[Image, error] {
 	p, err := customImagesParams(opAllImages, opts)
 	return func(yield func(Image, error) bool) {
@@ -130,19 +136,29 @@ func (c *Client) AllImages(ctx context.Context, opts ...ListOption) iter.Seq2[Im
 		}
 		limit := q.limit
 		seen := make(map[string]struct{})
+		end := -1 // the first page's total and one page more
 		for offset := q.offset; ; {
 			page, err := c.listImages(ctx, &q, offset)
 			if err != nil {
 				yield(Image{}, err)
 				return
 			}
+			if end < 0 {
+				end = min(max(page.Total, 0), maxOffset) + limit
+			}
 			fresh := 0
 			for _, img := range page.Images {
-				if _, dup := seen[img.ID]; dup {
-					continue
+				if img.ID != "" {
+					if _, dup := seen[img.ID]; dup {
+						continue
+					}
+					if len(seen) >= maxAllImages {
+						yield(Image{}, tooManyImages(page.Total))
+						return
+					}
+					seen[img.ID] = struct{}{}
+					fresh++
 				}
-				seen[img.ID] = struct{}{}
-				fresh++
 				if !yield(img, nil) {
 					return
 				}
@@ -152,11 +168,28 @@ func (c *Client) AllImages(ctx context.Context, opts ...ListOption) iter.Seq2[Im
 				return
 			}
 			offset += n
-			if offset >= page.Total {
+			if offset >= page.Total || offset >= end {
+				return
+			}
+			if len(seen) >= maxAllImages {
+				yield(Image{}, tooManyImages(page.Total))
 				return
 			}
 		}
 	}
+}
+
+// maxAllImages is the most images AllImages yields: far more than a
+// project makes, few enough that a service that never stops listing new
+// ones cannot keep it requesting for ever.
+const maxAllImages = 100_000
+
+// tooManyImages is the error of AllImages when the service, whose latest
+// total is total, lists more than maxAllImages images.
+func tooManyImages(total int) error {
+	return fmt.Errorf("cph: %s: %w: the service lists more than %d images (total %d); "+
+		"AllImages stops there: list the rest with ListImages and WithOffset",
+		opAllImages, ErrInvalidResponse, maxAllImages, total)
 }
 
 // DeleteImage deletes the custom image imageID of the project.

@@ -8,8 +8,10 @@ import (
 	"io"
 	"net/http"
 	"net/url"
+	"strconv"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/cph-go/cph/internal/bufpool"
 	"github.com/cph-go/cph/internal/redact"
@@ -114,13 +116,21 @@ func (t target) url(cl call) (url.URL, error) {
 		path = strings.ReplaceAll(path, "{project_id}", t.projectID)
 	}
 	rawPath := path // project IDs need no escaping
-	for _, p := range cl.params {
-		if err := checkPathParam(p); err != nil {
-			return url.URL{}, err
+	if len(cl.params) > 0 {
+		// One pass over the path for every placeholder, so that a value
+		// that spells a placeholder ("{member_id}") stays that text.
+		plain := make([]string, 0, 2*len(cl.params))
+		escaped := make([]string, 0, 2*len(cl.params))
+		for _, p := range cl.params {
+			if err := checkPathParam(p); err != nil {
+				return url.URL{}, err
+			}
+			placeholder := "{" + p.name + "}"
+			plain = append(plain, placeholder, p.value)
+			escaped = append(escaped, placeholder, url.PathEscape(p.value))
 		}
-		placeholder := "{" + p.name + "}"
-		path = strings.ReplaceAll(path, placeholder, p.value)
-		rawPath = strings.ReplaceAll(rawPath, placeholder, url.PathEscape(p.value))
+		path = strings.NewReplacer(plain...).Replace(path)
+		rawPath = strings.NewReplacer(escaped...).Replace(rawPath)
 	}
 	u := *t.base
 	u.Path = t.base.Path + path
@@ -133,7 +143,8 @@ func (t target) url(cl call) (url.URL, error) {
 
 // checkPathParam refuses a path value that could leave its segment or name
 // nothing: empty, with "/" or "\", ".." or ".", white space or control
-// characters. The error wraps ErrInvalidParameter and quotes at most the
+// characters; and one that names no ID: longer than maxFilterBytes, or not
+// UTF-8. The error wraps ErrInvalidParameter and quotes at most the
 // value's first 64 bytes.
 func checkPathParam(p param) error {
 	v := p.value
@@ -141,6 +152,10 @@ func checkPathParam(p param) error {
 	switch {
 	case v == "":
 		bad = "is empty"
+	case len(v) > maxFilterBytes:
+		bad = "is longer than " + strconv.Itoa(maxFilterBytes) + " bytes"
+	case !utf8.ValidString(v):
+		bad = "is not valid UTF-8"
 	case v == "." || strings.Contains(v, ".."):
 		bad = "has \".\" or \"..\", which name another path"
 	case strings.ContainsAny(v, "/\\"):
