@@ -194,11 +194,14 @@
 // (its retries spent) yields its error once, and the listing stops. The
 // list may change while it is read, so the listing stops at the first page
 // that is empty or shorter than the page size, or when the offset reaches
-// the total of the latest page; an image already yielded (the list
-// shifted) is not yielded again, and a page that brings no image not yet
-// yielded ends the listing, so that it always ends. Images added or removed
-// while it runs may be missed. Each range over its result lists afresh,
-// and several ranges may run at once.
+// the total of the latest page, or the first page's total and one page
+// more; an image already yielded (the list shifted) is not yielded again,
+// and a page that brings no image not yet yielded ends the listing, so
+// that it always ends. Images added or removed while it runs may be
+// missed. A service that keeps listing new images is believed for 100000
+// of them: AllImages then yields an error wrapping ErrInvalidResponse and
+// stops (list further with ListImages and WithOffset). Each range over
+// its result lists afresh, and several ranges may run at once.
 //
 // Times. The reference pages type create_time and update_time as strings
 // in ListImages' answer and as numbers in ListImageMembers', without a
