@@ -69,6 +69,26 @@ func TestOfficialSDKFacts(t *testing.T) {
 		_, ok := reflect.TypeOf(&cph.Client{}).MethodByName("AllImages")
 		assert.True(t, ok)
 	})
+	t.Run("every image call of the SDK has ours", func(t *testing.T) {
+		ours := map[string]string{"ListCloudPhoneImages": "ListPhoneImages"} // the rest share the SDK's names
+		sdk := reflect.TypeOf(&cphv1.CphClient{})
+		client := reflect.TypeOf(&cph.Client{})
+		var calls []string
+		for i := 0; i < sdk.NumMethod(); i++ {
+			name := sdk.Method(i).Name
+			if !strings.Contains(name, "Image") || strings.HasSuffix(name, "Invoker") {
+				continue
+			}
+			calls = append(calls, name)
+			want := name
+			if o, ok := ours[name]; ok {
+				want = o
+			}
+			_, ok := client.MethodByName(want)
+			assert.True(t, ok, "the SDK's %s has no counterpart %s", name, want)
+		}
+		assert.Len(t, calls, 7, "the SDK's image calls: %v", calls)
+	})
 	t.Run("errors are JSON blobs", func(t *testing.T) {
 		err := error(sdkerr.ServiceResponseError{StatusCode: http.StatusBadRequest, ErrorCode: "CPS.0005", ErrorMessage: "bad", RequestId: "r1"})
 		assert.True(t, strings.HasPrefix(err.Error(), "{"), err.Error())
