@@ -13,8 +13,8 @@ import (
 
 // Fault is a failure the server answers a request with, as the gateway or
 // a proxy in front of it would; cphtest.Fault has the same fields (it
-// converts to this type), and its documentation tells the whole story. In short, the first field that
-// applies decides:
+// converts to this type), and its documentation tells the whole story,
+// each field's included. In short, the first field that applies decides:
 //
 //   - Hang: no answer until the request's context ends or Close is
 //     called; then the connection is closed.
@@ -33,38 +33,15 @@ type Fault struct {
 	// matches no request.
 	Operation string
 
-	// Status is the answer's HTTP status, such as 503.
-	Status int
-	// Code and Message are the error_code and error_msg of the error
-	// document, the body when Body is "".
-	Code, Message string
-	// Body is sent as the answer's body instead of the error document,
-	// such as a proxy's HTML page. Its Content-Type is the one Header
-	// gives, else application/json for a JSON object, else the one
-	// http.DetectContentType finds ("text/html; charset=utf-8" for HTML).
-	Body string
+	Status        int         // the answer's HTTP status
+	Code, Message string      // the error document's code and message
+	Body          string      // the body instead of the error document
+	Header        http.Header // replaces the answer's headers of these names
 
-	// Header holds headers to set on the answer, such as Retry-After;
-	// they replace the server's own headers of the same names (names are
-	// canonicalised). Content-Length is always the body's and cannot be
-	// set.
-	Header http.Header
-
-	// Delay is how long the server waits before answering; 0 or less
-	// waits not at all. The wait is cut short when the request's context
-	// ends or Close is called, and the request then gets no answer (its
-	// connection is closed).
-	Delay time.Duration
-
-	// Hang holds the request without ever answering it.
-	Hang bool
-	// Reset closes the connection with a TCP reset instead of answering.
-	Reset bool
-	// Truncate sends the answer's headers with the whole body's
-	// Content-Length but only the first half of the body (len/2 bytes),
-	// and then closes the connection. An answer that has no body (such as
-	// a 204) is sent whole.
-	Truncate bool
+	Delay    time.Duration // the wait before answering, cut short by the context or Close
+	Hang     bool          // never answer
+	Reset    bool          // close the connection with a TCP reset
+	Truncate bool          // send only the first half of the body
 }
 
 // ErrorDocument returns the body of a fault's own answer when f.Body is
