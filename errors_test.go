@@ -102,13 +102,7 @@ func listWithAnswer(t *testing.T, name string) (*ListPhoneImagesOutput, error) {
 	tc, ok := apiErrorAnswers[name]
 	require.True(t, ok, "no answer %q", name)
 	c := newMockedClient(t, WithMaxAttempts(1))
-	httpmock.RegisterResponder(http.MethodGet, imagesURL, func(*http.Request) (*http.Response, error) {
-		resp := httpmock.NewStringResponse(tc.status, tc.body)
-		for k, v := range tc.header {
-			resp.Header[k] = v
-		}
-		return resp, nil
-	})
+	httpmock.RegisterResponder(http.MethodGet, imagesURL, respondWithHeader(tc.status, tc.body, tc.header))
 	return c.ListPhoneImages(context.Background())
 }
 

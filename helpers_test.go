@@ -28,3 +28,15 @@ func newMockedClient(t *testing.T, opts ...Option) *Client {
 	require.NoError(t, err)
 	return c
 }
+
+// respondWithHeader answers status and body, with header's headers set on
+// the answer.
+func respondWithHeader(status int, body string, header http.Header) httpmock.Responder {
+	return func(*http.Request) (*http.Response, error) {
+		resp := httpmock.NewStringResponse(status, body)
+		for k, v := range header {
+			resp.Header[k] = v
+		}
+		return resp, nil
+	}
+}

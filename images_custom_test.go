@@ -241,13 +241,7 @@ func TestListImagesDecoding(t *testing.T) {
 	for name, tc := range tests {
 		t.Run(name, func(t *testing.T) {
 			c := newMockedClient(t)
-			httpmock.RegisterResponder(http.MethodGet, customImagesURL, func(*http.Request) (*http.Response, error) {
-				resp := httpmock.NewStringResponse(200, tc.body)
-				for k, v := range tc.header {
-					resp.Header[k] = v
-				}
-				return resp, nil
-			})
+			httpmock.RegisterResponder(http.MethodGet, customImagesURL, respondWithHeader(200, tc.body, tc.header))
 
 			out, err := c.ListImages(context.Background())
 

@@ -149,13 +149,7 @@ func TestListPhoneImagesDecoding(t *testing.T) {
 	for name, tc := range tests {
 		t.Run(name, func(t *testing.T) {
 			c := newMockedClient(t)
-			httpmock.RegisterResponder(http.MethodGet, imagesURL, func(*http.Request) (*http.Response, error) {
-				resp := httpmock.NewStringResponse(200, tc.body)
-				for k, v := range tc.header {
-					resp.Header[k] = v
-				}
-				return resp, nil
-			})
+			httpmock.RegisterResponder(http.MethodGet, imagesURL, respondWithHeader(200, tc.body, tc.header))
 			out, err := c.ListPhoneImages(context.Background())
 			require.NoError(t, err)
 			assert.Equal(t, tc.want, out.Images)
