@@ -6,10 +6,8 @@ import (
 	"errors"
 	"io"
 	"log/slog"
-	"net"
 	"net/http"
 	"strings"
-	"sync/atomic"
 	"syscall"
 	"testing"
 	"time"
@@ -157,22 +155,9 @@ func TestConnectionRefusedRetried(t *testing.T) {
 // error.
 func listFromClosedPort(t *testing.T) (int, error) {
 	t.Helper()
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	require.NoError(t, err)
-	addr := ln.Addr().String()
-	require.NoError(t, ln.Close())
-
-	var dials atomic.Int32
-	dialer := &net.Dialer{Timeout: time.Second}
-	hc := &http.Client{Transport: &http.Transport{
-		DialContext: func(ctx context.Context, network, a string) (net.Conn, error) {
-			dials.Add(1)
-			return dialer.DialContext(ctx, network, a)
-		},
-	}}
-	c := newFaultClient(t, "http://"+addr, WithHTTPClient(hc))
-	_, err = c.ListPhoneImages(context.Background())
-	return int(dials.Load()), err
+	c, dials := newClosedPortClient(t)
+	_, err := c.ListPhoneImages(context.Background())
+	return dials(), err
 }
 
 // TestRedirectNotFollowed checks that a 3xx comes back as an *APIError and

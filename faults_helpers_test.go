@@ -1,12 +1,14 @@
 package cph
 
 import (
+	"context"
 	"io"
 	"log"
 	"net"
 	"net/http"
 	"strconv"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -86,6 +88,28 @@ func newFaultClient(t testing.TB, endpoint string, opts ...Option) *Client {
 	require.NoError(t, err)
 	t.Cleanup(c.hc.CloseIdleConnections)
 	return c
+}
+
+// newClosedPortClient returns a client (newFaultClient's, with opts) of a
+// loopback port where nothing listens, so that every connection is
+// refused, and a func that tells how many times the client dialled.
+func newClosedPortClient(t testing.TB, opts ...Option) (*Client, func() int) {
+	t.Helper()
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	require.NoError(t, err)
+	addr := ln.Addr().String()
+	require.NoError(t, ln.Close()) // nothing listens there now: refused
+
+	var dials atomic.Int32
+	dialer := &net.Dialer{Timeout: time.Second}
+	hc := &http.Client{Transport: &http.Transport{
+		DialContext: func(ctx context.Context, network, a string) (net.Conn, error) {
+			dials.Add(1)
+			return dialer.DialContext(ctx, network, a)
+		},
+	}}
+	c := newFaultClient(t, "http://"+addr, append([]Option{WithHTTPClient(hc)}, opts...)...)
+	return c, func() int { return int(dials.Load()) }
 }
 
 // failFirst runs fault for the first k requests and answers the documented

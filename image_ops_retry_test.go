@@ -2,9 +2,7 @@ package cph
 
 import (
 	"context"
-	"net"
 	"net/http"
-	"sync"
 	"syscall"
 	"testing"
 
@@ -99,25 +97,13 @@ func TestImageOperationsRetries(t *testing.T) {
 // TestAddImageMemberResentOnRefusedConnection: a refused connection is
 // certain not to have reached the service, so the POST is resent.
 func TestAddImageMemberResentOnRefusedConnection(t *testing.T) {
-	l, err := net.Listen("tcp", "127.0.0.1:0")
-	require.NoError(t, err)
-	addr := l.Addr().String()
-	require.NoError(t, l.Close()) // nothing listens there now: refused
-	var dials int
-	var mu sync.Mutex
-	hc := &http.Client{Transport: &http.Transport{DialContext: func(ctx context.Context, network, a string) (net.Conn, error) {
-		mu.Lock()
-		dials++
-		mu.Unlock()
-		return (&net.Dialer{}).DialContext(ctx, network, a)
-	}}}
-	c := newFaultClient(t, "http://"+addr, WithHTTPClient(hc))
+	c, dials := newClosedPortClient(t)
 
-	_, err = c.AddImageMember(context.Background(), docImageID, docMemberID)
+	_, err := c.AddImageMember(context.Background(), docImageID, docMemberID)
 
 	require.ErrorIs(t, err, syscall.ECONNREFUSED)
 	assert.Contains(t, err.Error(), "cph: AddImageMember: after 3 attempts")
-	assert.Equal(t, 3, dials, "each attempt dialled")
+	assert.Equal(t, 3, dials(), "each attempt dialled")
 }
 
 // TestAddImageMemberAlreadyAMember: when a resent AddImageMember gets a

@@ -3,7 +3,6 @@ package cph
 import (
 	"context"
 	"io"
-	"net"
 	"net/http"
 	"strings"
 	"sync"
@@ -163,25 +162,13 @@ func TestNonIdempotentRetries(t *testing.T) {
 // TestNonIdempotentRetriedWhenNeverSent: a refused connection is certain
 // not to have reached the service, so even a POST is resent.
 func TestNonIdempotentRetriedWhenNeverSent(t *testing.T) {
-	l, err := net.Listen("tcp", "127.0.0.1:0")
-	require.NoError(t, err)
-	addr := l.Addr().String()
-	require.NoError(t, l.Close()) // nothing listens there now: refused
-	var dials int
-	var mu sync.Mutex
-	hc := &http.Client{Transport: &http.Transport{DialContext: func(ctx context.Context, network, a string) (net.Conn, error) {
-		mu.Lock()
-		dials++
-		mu.Unlock()
-		return (&net.Dialer{}).DialContext(ctx, network, a)
-	}}}
-	c := newFaultClient(t, "http://"+addr, WithHTTPClient(hc))
+	c, dials := newClosedPortClient(t)
 
-	_, err = c.do(context.Background(), testPost("img-1", `{}`))
+	_, err := c.do(context.Background(), testPost("img-1", `{}`))
 
 	require.ErrorIs(t, err, syscall.ECONNREFUSED)
 	assert.Contains(t, err.Error(), "after 3 attempts")
-	assert.Equal(t, 3, dials, "each attempt dialled")
+	assert.Equal(t, 3, dials(), "each attempt dialled")
 }
 
 // TestIAMCallsGoThroughTheOnePath: discovery's IAM call is sent by do,
