@@ -101,7 +101,7 @@ func (c *Client) AddImageMember(ctx context.Context, imageID, memberProjectID st
 	if err != nil { // a struct of one string always encodes
 		return nil, fmt.Errorf("cph: %s: %w", opAddImageMember, err)
 	}
-	resp, err := c.do(ctx, call{
+	requestID, err := c.doDone(ctx, call{
 		op:     opAddImageMember,
 		method: http.MethodPost,
 		path:   membersPath,
@@ -109,13 +109,11 @@ func (c *Client) AddImageMember(ctx context.Context, imageID, memberProjectID st
 		body:   body,
 	})
 	if err != nil {
+		// A 2xx answer's error (an error_code in the body, a body that
+		// is not an acknowledgement) is never a resent call's 4xx.
 		if out, ok := c.alreadyMember(ctx, imageID, memberProjectID, err); ok {
 			return out, nil
 		}
-		return nil, err
-	}
-	_, requestID, err := decodeJSON[wire.Done](opAddImageMember, resp, nil)
-	if err != nil {
 		return nil, err
 	}
 	return &AddImageMemberOutput{RequestID: requestID}, nil
@@ -165,7 +163,7 @@ func (c *Client) UpdateImageMember(ctx context.Context, imageID string, status M
 	if err != nil { // a struct of one string always encodes
 		return nil, fmt.Errorf("cph: %s: %w", opUpdateImageMember, err)
 	}
-	resp, err := c.do(ctx, call{
+	requestID, err := c.doDone(ctx, call{
 		op:         opUpdateImageMember,
 		method:     http.MethodPut,
 		path:       membersPath,
@@ -173,10 +171,6 @@ func (c *Client) UpdateImageMember(ctx context.Context, imageID string, status M
 		body:       body,
 		idempotent: true,
 	})
-	if err != nil {
-		return nil, err
-	}
-	_, requestID, err := decodeJSON[wire.Done](opUpdateImageMember, resp, nil)
 	if err != nil {
 		return nil, err
 	}
@@ -198,17 +192,13 @@ func (c *Client) DeleteImageMember(ctx context.Context, imageID, memberProjectID
 	if err := checkMemberProjectID(opDeleteImageMember, memberProjectID); err != nil {
 		return nil, err
 	}
-	resp, err := c.do(ctx, call{
+	requestID, err := c.doDone(ctx, call{
 		op:         opDeleteImageMember,
 		method:     http.MethodDelete,
 		path:       membersPath + "/{member_id}",
 		params:     []param{{"image_id", imageID}, {"member_id", memberProjectID}},
 		idempotent: true,
 	})
-	if err != nil {
-		return nil, err
-	}
-	_, requestID, err := decodeJSON[wire.Done](opDeleteImageMember, resp, nil)
 	if err != nil {
 		return nil, err
 	}

@@ -109,8 +109,8 @@ func TestAddImageMemberResentOnRefusedConnection(t *testing.T) {
 // TestAddImageMemberAlreadyAMember: when a resent AddImageMember gets a
 // 4xx, the members are listed; the call succeeds if the project is one,
 // with the list's request ID. A 4xx of the first attempt, an
-// authentication or throttling failure, or a member that is not listed,
-// is returned as it is.
+// authentication or throttling failure, a 2xx answer's error_code, or a
+// member that is not listed, is returned as it is.
 func TestAddImageMemberAlreadyAMember(t *testing.T) {
 	tests := map[string]struct {
 		faults      []fakegw.Fault // the AddImageMember answers, in order
@@ -155,6 +155,11 @@ func TestAddImageMemberAlreadyAMember(t *testing.T) {
 			faults:      []fakegw.Fault{{Status: 429, Code: "APIGW.0308"}, {Status: 429, Code: "APIGW.0308"}, {Status: 429, Code: "APIGW.0308"}},
 			wantMethods: []string{"POST", "POST", "POST"},
 			wantCode:    "APIGW.0308",
+		},
+		"resent, then a 2xx with an error_code": {
+			faults:      []fakegw.Fault{{Status: 429, Code: "APIGW.0308"}, {Status: 200, Body: `{"error_code":"CPS.0209","error_msg":"already shared"}`}},
+			wantMethods: []string{"POST", "POST"},
+			wantCode:    "CPS.0209",
 		},
 		"resent, then a 5xx": {
 			faults:      []fakegw.Fault{{Status: 429, Code: "APIGW.0308"}, {Status: 503, Code: "CPS.0001", Message: "busy"}},

@@ -202,17 +202,13 @@ func tooManyImages(total int) error {
 // an error_code, is an *APIError. It is retried like ListPhoneImages
 // (a 5xx, a cut connection): deleting an image twice deletes it once.
 func (c *Client) DeleteImage(ctx context.Context, imageID string) (*DeleteImageOutput, error) {
-	resp, err := c.do(ctx, call{
+	requestID, err := c.doDone(ctx, call{
 		op:         opDeleteImage,
 		method:     http.MethodDelete,
 		path:       "/v1/{project_id}/cloud-phone/images/{image_id}",
 		params:     []param{{"image_id", imageID}},
 		idempotent: true,
 	})
-	if err != nil {
-		return nil, err
-	}
-	_, requestID, err := decodeJSON[wire.Done](opDeleteImage, resp, nil)
 	if err != nil {
 		return nil, err
 	}
