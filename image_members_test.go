@@ -48,13 +48,7 @@ func TestListImageMembersDocumentedSample(t *testing.T) {
 	assert.Equal(t, documentedMembers, out.Members)
 	assert.Equal(t, "2024-04-17T02:13:38.058Z", out.Members[0].Created.Format(time.RFC3339Nano), "epoch milliseconds")
 	assert.Equal(t, "gw-1", out.RequestID, "the documented answer has no request_id: the header's")
-	reqs := g.Requests()
-	require.Len(t, reqs, 1)
-	assert.Equal(t, http.MethodGet, reqs[0].Method)
-	assert.Equal(t, []string{membersURLPath}, g.escapedPaths())
-	assert.Empty(t, reqs[0].Query, "no paging is sent")
-	assert.Nil(t, reqs[0].Body)
-	assert.Empty(t, reqs[0].Header.Get("Content-Type"))
+	g.onlyRequest(t, http.MethodGet, membersURLPath, "") // no query: no paging is sent
 }
 
 func TestListImageMembersDecoding(t *testing.T) {
@@ -103,14 +97,8 @@ func TestAddImageMemberDocumentedSample(t *testing.T) {
 
 	require.NoError(t, err, "the gateway verified the signature, the body's hash included")
 	assert.Equal(t, docDoneID, out.RequestID)
-	reqs := g.Requests()
-	require.Len(t, reqs, 1)
-	assert.Equal(t, http.MethodPost, reqs[0].Method)
-	assert.Equal(t, []string{membersURLPath}, g.escapedPaths())
-	assert.Empty(t, reqs[0].Query)
-	assert.Equal(t, `{"member":"`+docMemberID+`"}`, string(reqs[0].Body), "the exact bytes")
-	assert.JSONEq(t, string(fixture(t, "add_image_member_request.json")), string(reqs[0].Body), "the documented request")
-	assert.Equal(t, "application/json", reqs[0].Header.Get("Content-Type"))
+	r := g.onlyRequest(t, http.MethodPost, membersURLPath, `{"member":"`+docMemberID+`"}`)
+	assert.JSONEq(t, string(fixture(t, "add_image_member_request.json")), string(r.Body), "the documented request")
 }
 
 func TestUpdateImageMemberDocumentedSample(t *testing.T) {
@@ -123,15 +111,9 @@ func TestUpdateImageMemberDocumentedSample(t *testing.T) {
 
 			require.NoError(t, err, "the gateway verified the signature, the body's hash included")
 			assert.Equal(t, docDoneID, out.RequestID)
-			reqs := g.Requests()
-			require.Len(t, reqs, 1)
-			assert.Equal(t, http.MethodPut, reqs[0].Method)
-			assert.Equal(t, []string{membersURLPath}, g.escapedPaths())
-			assert.Empty(t, reqs[0].Query)
-			assert.Equal(t, `{"status":"`+string(status)+`"}`, string(reqs[0].Body), "the exact bytes")
-			assert.Equal(t, "application/json", reqs[0].Header.Get("Content-Type"))
+			r := g.onlyRequest(t, http.MethodPut, membersURLPath, `{"status":"`+string(status)+`"}`)
 			if status == MemberAccepted {
-				assert.JSONEq(t, string(fixture(t, "update_image_member_request.json")), string(reqs[0].Body), "the documented request")
+				assert.JSONEq(t, string(fixture(t, "update_image_member_request.json")), string(r.Body), "the documented request")
 			}
 		})
 	}
@@ -145,13 +127,7 @@ func TestDeleteImageMemberDocumentedSample(t *testing.T) {
 
 	require.NoError(t, err, "the gateway verified the signature")
 	assert.Equal(t, docDoneID, out.RequestID)
-	reqs := g.Requests()
-	require.Len(t, reqs, 1)
-	assert.Equal(t, http.MethodDelete, reqs[0].Method)
-	assert.Equal(t, []string{membersURLPath + "/" + docMemberID}, g.escapedPaths())
-	assert.Empty(t, reqs[0].Query)
-	assert.Nil(t, reqs[0].Body)
-	assert.Empty(t, reqs[0].Header.Get("Content-Type"))
+	g.onlyRequest(t, http.MethodDelete, membersURLPath+"/"+docMemberID, "")
 }
 
 // TestMemberOperationsRefuseBadMembersAndStatuses: a member that is not a

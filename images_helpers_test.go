@@ -8,6 +8,7 @@ import (
 
 	"github.com/cph-go/cph/internal/fakegw"
 	"github.com/jarcoal/httpmock"
+	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 )
 
@@ -93,6 +94,28 @@ func (g *imageGateway) methods() []string {
 		out = append(out, r.Method)
 	}
 	return out
+}
+
+// onlyRequest checks that the gateway got one request, of method at the
+// escaped path, with no query and, when body is "", no body and no
+// Content-Type, else body's exact bytes as application/json; it returns
+// that request.
+func (g *imageGateway) onlyRequest(t *testing.T, method, path, body string) fakegw.Request {
+	t.Helper()
+	reqs := g.Requests()
+	require.Len(t, reqs, 1)
+	r := reqs[0]
+	assert.Equal(t, method, r.Method)
+	assert.Equal(t, []string{path}, g.escapedPaths())
+	assert.Empty(t, r.Query, "no query unless asked")
+	if body == "" {
+		assert.Nil(t, r.Body, "no body")
+		assert.Empty(t, r.Header.Get("Content-Type"), "no body, no Content-Type")
+	} else {
+		assert.Equal(t, body, string(r.Body), "the exact bytes")
+		assert.Equal(t, "application/json", r.Header.Get("Content-Type"))
+	}
+	return r
 }
 
 // client returns a client of the gateway, with fast retries.
