@@ -201,57 +201,37 @@ func TestAllImagesFailingPage(t *testing.T) {
 func TestAllImagesChangingTotal(t *testing.T) {
 	tests := map[string]struct {
 		images       int
-		before       func(p *pagedImages, n int)
+		change       func(ids []string) []string // the list as request 2 finds it
 		wantIDs      []string
 		wantRequests int
 	}{
 		"grows at the end": {
-			images: 150,
-			before: func(p *pagedImages, n int) {
-				if n == 2 {
-					p.ids = append(p.ids, imageIDs("new-", 60)...)
-				}
-			},
+			images:       150,
+			change:       func(ids []string) []string { return append(ids, imageIDs("new-", 60)...) },
 			wantIDs:      append(imageIDs("img-", 150), imageIDs("new-", 60)...),
 			wantRequests: 3,
 		},
 		"shrinks below the offset": {
-			images: 250,
-			before: func(p *pagedImages, n int) {
-				if n == 2 {
-					p.ids = p.ids[:50]
-				}
-			},
+			images:       250,
+			change:       func(ids []string) []string { return ids[:50] },
 			wantIDs:      imageIDs("img-", 100),
 			wantRequests: 2,
 		},
 		"shrinks to a short page": {
-			images: 250,
-			before: func(p *pagedImages, n int) {
-				if n == 2 {
-					p.ids = p.ids[:130]
-				}
-			},
+			images:       250,
+			change:       func(ids []string) []string { return ids[:130] },
 			wantIDs:      imageIDs("img-", 130),
 			wantRequests: 2,
 		},
 		"grows at the front: the shifted IDs are skipped": {
-			images: 150,
-			before: func(p *pagedImages, n int) {
-				if n == 2 {
-					p.ids = append(imageIDs("front-", 3), p.ids...)
-				}
-			},
+			images:       150,
+			change:       func(ids []string) []string { return append(imageIDs("front-", 3), ids...) },
 			wantIDs:      imageIDs("img-", 150), // front-* came before the offset
 			wantRequests: 2,
 		},
 		"removed at the front: the page skips some": {
-			images: 150,
-			before: func(p *pagedImages, n int) {
-				if n == 2 {
-					p.ids = p.ids[5:]
-				}
-			},
+			images:       150,
+			change:       func(ids []string) []string { return ids[5:] },
 			wantIDs:      append(imageIDs("img-", 100), imageIDs("img-", 150)[105:]...),
 			wantRequests: 2,
 		},
@@ -259,7 +239,11 @@ func TestAllImagesChangingTotal(t *testing.T) {
 	for name, tc := range tests {
 		t.Run(name, func(t *testing.T) {
 			p, c := newPagedImages(t, tc.images)
-			p.before = tc.before
+			p.before = func(p *pagedImages, n int) {
+				if n == 2 {
+					p.ids = tc.change(p.ids)
+				}
+			}
 
 			ids, errs := collectImages(c.AllImages(context.Background()))
 
