@@ -63,11 +63,7 @@ type APIError struct {
 // the Attempts field.)
 func (e *APIError) Error() string {
 	var b strings.Builder
-	b.WriteString("cph: ")
-	if e.Operation != "" {
-		b.WriteString(e.Operation)
-		b.WriteString(": ")
-	}
+	writeErrorStart(&b, e.Operation)
 	b.WriteString(strconv.Itoa(e.StatusCode))
 	if e.Code != "" {
 		b.WriteByte(' ')
@@ -81,12 +77,28 @@ func (e *APIError) Error() string {
 		b.WriteString(": ")
 		b.WriteString(msg)
 	}
-	if e.RequestID != "" {
+	writeRequestID(&b, e.RequestID)
+	return b.String()
+}
+
+// writeErrorStart writes the start of an answer's error message:
+// "cph: <op>: ", or "cph: " when op is "".
+func writeErrorStart(b *strings.Builder, op string) {
+	b.WriteString("cph: ")
+	if op != "" {
+		b.WriteString(op)
+		b.WriteString(": ")
+	}
+}
+
+// writeRequestID writes the end of an answer's error message,
+// " (request id <id>)", when id is not "".
+func writeRequestID(b *strings.Builder, id string) {
+	if id != "" {
 		b.WriteString(" (request id ")
-		b.WriteString(e.RequestID)
+		b.WriteString(id)
 		b.WriteByte(')')
 	}
-	return b.String()
 }
 
 // InvalidResponseError is a 2xx answer whose body is not the documented
@@ -107,11 +119,7 @@ type InvalidResponseError struct {
 // left out.
 func (e *InvalidResponseError) Error() string {
 	var b strings.Builder
-	b.WriteString("cph: ")
-	if e.Operation != "" {
-		b.WriteString(e.Operation)
-		b.WriteString(": ")
-	}
+	writeErrorStart(&b, e.Operation)
 	if e.Err != nil {
 		b.WriteString(e.Err.Error())
 	} else {
@@ -122,11 +130,7 @@ func (e *InvalidResponseError) Error() string {
 		b.WriteString(strconv.Quote(e.BodyStart))
 		b.WriteByte(')')
 	}
-	if e.RequestID != "" {
-		b.WriteString(" (request id ")
-		b.WriteString(e.RequestID)
-		b.WriteByte(')')
-	}
+	writeRequestID(&b, e.RequestID)
 	return b.String()
 }
 
