@@ -187,13 +187,20 @@ var imageIDOperations = map[string]func(c *Client, ctx context.Context, id strin
 }
 
 // TestImageOperationsRefuseBadImageIDs: an image ID that could leave its
-// path segment, or names nothing, is refused by every operation before
-// anything is sent.
+// path segment, or names nothing, or is longer than 255 bytes (the longest
+// WithImageID takes) or not UTF-8, is refused by every operation before
+// anything is sent, with an error that quotes at most the ID's first 64
+// bytes.
 func TestImageOperationsRefuseBadImageIDs(t *testing.T) {
 	for op, call := range imageIDOperations {
 		for name, id := range map[string]string{
 			"empty": "", "slash": "a/b", "dot dot": "..", "dot": ".", "dot dot inside": "a..b",
 			"space": "a b", "tab": "a\tb", "backslash": `a\b`, "NUL": "a\x00b",
+			"256 bytes":     strings.Repeat("a", 256),
+			"1 MiB":         strings.Repeat("a", 1<<20),
+			"not UTF-8":     "a\xffb",
+			"a cut rune":    "a\xe2\x82",
+			"a lone surrog": "a\xed\xa0\x80b",
 		} {
 			t.Run(op+", "+name, func(t *testing.T) {
 				g := newImageGateway(t)
@@ -204,6 +211,7 @@ func TestImageOperationsRefuseBadImageIDs(t *testing.T) {
 				assert.Nil(t, out)
 				require.ErrorIs(t, err, ErrInvalidParameter)
 				assert.True(t, strings.HasPrefix(err.Error(), "cph: "+op+": invalid parameter: image_id "), err.Error())
+				assert.Less(t, len(err.Error()), 400)
 				assert.Zero(t, g.Served(), "nothing was sent")
 			})
 		}

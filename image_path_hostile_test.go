@@ -31,34 +31,8 @@ func TestImageIDPlaceholderIsNotSubstituted(t *testing.T) {
 	}
 }
 
-// TestImageOperationsRefuseHugeOrInvalidImageIDs: an image ID longer than
-// 255 bytes (the longest WithImageID takes) or not UTF-8 is refused by
-// every operation before anything is sent, with an error that quotes at
-// most the ID's first 64 bytes.
-func TestImageOperationsRefuseHugeOrInvalidImageIDs(t *testing.T) {
-	for op, call := range imageIDOperations {
-		for name, id := range map[string]string{
-			"256 bytes":     strings.Repeat("a", 256),
-			"1 MiB":         strings.Repeat("a", 1<<20),
-			"not UTF-8":     "a\xffb",
-			"a cut rune":    "a\xe2\x82",
-			"a lone surrog": "a\xed\xa0\x80b",
-		} {
-			t.Run(op+", "+name, func(t *testing.T) {
-				g := newImageGateway(t)
-				c := g.client(t)
-
-				out, err := call(c, context.Background(), id)
-
-				assert.Nil(t, out)
-				require.ErrorIs(t, err, ErrInvalidParameter)
-				assert.True(t, strings.HasPrefix(err.Error(), "cph: "+op+": invalid parameter: image_id "), err.Error())
-				assert.Less(t, len(err.Error()), 400)
-				assert.Zero(t, g.Served(), "nothing was sent")
-			})
-		}
-	}
-}
+// An image ID longer than 255 bytes or not UTF-8 is refused: the rows
+// "256 bytes" to "a lone surrog" of TestImageOperationsRefuseBadImageIDs.
 
 // TestImageOperationsTakeTheLongestImageID: 255 bytes, the longest
 // WithImageID takes, is sent.
