@@ -8,7 +8,6 @@ import (
 	"net/http"
 	"slices"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
@@ -62,19 +61,12 @@ func TestDiscoverProjectIDConcurrentFirstCalls(t *testing.T) {
 	cloud.set(func(f *fakeCloud) { f.iamGate = gate })
 	c := newDiscoveringClient(t, cloud)
 
-	var wg sync.WaitGroup
 	errs := make([]error, callers)
-	for i := range callers {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			errs[i] = listOnce(c)
-		}()
-	}
+	wait := startEach(callers, func(i int) { errs[i] = listOnce(c) })
 	require.Eventually(t, func() bool { return c.disc.group.Waiting() == callers-1 }, 5*time.Second, time.Millisecond,
 		"all but one call wait for the IAM request in flight")
 	openGate()
-	wg.Wait()
+	wait()
 	for _, err := range errs {
 		require.NoError(t, err)
 	}

@@ -2,6 +2,7 @@ package cph
 
 import (
 	"net/http"
+	"sync"
 	"testing"
 
 	"github.com/jarcoal/httpmock"
@@ -39,4 +40,18 @@ func respondWithHeader(status int, body string, header http.Header) httpmock.Res
 		}
 		return resp, nil
 	}
+}
+
+// startEach runs f(0) to f(n-1), each in a goroutine of its own, and
+// returns a func that waits for them all to return.
+func startEach(n int, f func(i int)) (wait func()) {
+	var wg sync.WaitGroup
+	for i := range n {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			f(i)
+		}()
+	}
+	return wg.Wait
 }

@@ -396,16 +396,8 @@ func TestAllImagesRangesAfresh(t *testing.T) {
 func TestAllImagesConcurrentRanges(t *testing.T) {
 	_, c := newPagedImages(t, 30)
 	seq := c.AllImages(context.Background(), WithLimit(4))
-	var wg sync.WaitGroup
 	got := make([][]string, 4)
-	for i := range got {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			got[i], _ = collectImages(seq)
-		}()
-	}
-	wg.Wait()
+	startEach(len(got), func(i int) { got[i], _ = collectImages(seq) })()
 	for _, ids := range got {
 		assert.Equal(t, imageIDs("img-", 30), ids)
 	}

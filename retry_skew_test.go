@@ -178,16 +178,8 @@ func TestClockSkewConcurrent(t *testing.T) {
 	s := newFaultServer(t, skewedGateway(time.Hour, nil), false)
 	c := newFaultClient(t, s.URL)
 	const calls = 16
-	var wg sync.WaitGroup
 	errs := make([]error, calls)
-	for i := range calls {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			_, errs[i] = c.ListPhoneImages(context.Background())
-		}()
-	}
-	wg.Wait()
+	startEach(calls, func(i int) { _, errs[i] = c.ListPhoneImages(context.Background()) })()
 	for i, err := range errs {
 		assert.NoError(t, err, "call %d", i)
 	}
