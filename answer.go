@@ -36,7 +36,7 @@ func decodeJSON[T any](op string, ans *answer, valid func(*T) error) (*T, string
 	}
 	if err != nil {
 		if !errors.Is(err, ErrInvalidResponse) { // encoding/json's own: say what it is, as the fast decoder does
-			err = fmt.Errorf("%w: decode body: %w", ErrInvalidResponse, err)
+			err = fmt.Errorf("%w: decode body: %w", ErrInvalidResponse, inAPITerms(err))
 		}
 		return nil, "", ans.invalid(op, &decodeError{err: err})
 	}
@@ -46,6 +46,29 @@ func decodeJSON[T any](op string, ans *answer, valid func(*T) error) (*T, string
 	_ = json.Unmarshal(ans.body, &id) // a body that decoded as T is JSON
 	return out, ans.requestID(id.RequestID), nil
 }
+
+// inAPITerms returns err, a decoding error of encoding/json, with a
+// message in the API's words: a value of the wrong JSON type names the
+// field by its JSON path ("image_infos", "image_infos.status"), where
+// encoding/json's own message names the Go types the library decodes
+// into, which the caller has never seen. err stays reachable with
+// errors.As.
+func inAPITerms(err error) error {
+	var typeErr *json.UnmarshalTypeError
+	if errors.As(err, &typeErr) && typeErr.Field != "" {
+		return &fieldTypeError{err: typeErr}
+	}
+	return err
+}
+
+// fieldTypeError is an *json.UnmarshalTypeError told in the API's words.
+type fieldTypeError struct{ err *json.UnmarshalTypeError }
+
+func (e *fieldTypeError) Error() string {
+	return fmt.Sprintf("field %s is a JSON %s, not of the documented type", e.err.Field, e.err.Value)
+}
+
+func (e *fieldTypeError) Unwrap() error { return e.err }
 
 // errorInBody returns the *APIError that a 2xx body carrying a non-empty
 // error_code is (in either error shape), or nil for any other body. The

@@ -2,6 +2,7 @@ package cph
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"net/http"
 	"strings"
@@ -159,5 +160,33 @@ func TestErrorMessageCutInsideASecret(t *testing.T) {
 		for k := 6; k <= len(testToken); k++ {
 			assert.NotContains(t, apiErr.Message, testToken[:k], "pad %d", pad)
 		}
+	}
+}
+
+// TestDecodeJSONSpeaksTheAPIsWords: a value of the wrong JSON type is named
+// by its JSON path, not by the Go types the library decodes into (which
+// the caller has never seen), and encoding/json's error stays reachable.
+func TestDecodeJSONSpeaksTheAPIsWords(t *testing.T) {
+	type doc struct {
+		Items []struct {
+			Status int `json:"status"`
+		} `json:"image_infos"`
+	}
+	tests := map[string]struct {
+		body, want string
+	}{
+		"a list that is an object":  {`{"image_infos":{}}`, "field image_infos is a JSON object, not of the documented type"},
+		"a number that is a string": {`{"image_infos":[{"status":"1"}]}`, "field image_infos.status is a JSON string, not of the documented type"},
+	}
+	for name, tc := range tests {
+		t.Run(name, func(t *testing.T) {
+			_, _, err := decodeJSON[doc]("ListImages", answerOf(tc.body, nil), nil)
+			require.Error(t, err)
+			assert.Contains(t, err.Error(), "invalid response: decode body: "+tc.want)
+			assert.NotContains(t, err.Error(), "Go struct field")
+			var typeErr *json.UnmarshalTypeError
+			assert.True(t, errors.As(err, &typeErr), "encoding/json's error is still there")
+			assert.ErrorIs(t, err, ErrInvalidResponse)
+		})
 	}
 }

@@ -162,7 +162,7 @@ func TestErrorMessagesGolden(t *testing.T) {
 				_, err := c.ListImages(context.Background())
 				return err
 			},
-			`cph: ListImages: invalid response: decode body: json: cannot unmarshal object into Go struct field ImageList.image_infos of type []wire.ImageInfo (body starts "{\"image_infos\":{}}")`,
+			`cph: ListImages: invalid response: decode body: field image_infos is a JSON object, not of the documented type (body starts "{\"image_infos\":{}}")`,
 		},
 		"ListImages limit 0":        {listImagesError(WithLimit(0)), "cph: ListImages: invalid parameter: limit 0 is outside 1..100"},
 		"ListImages offset -1":      {listImagesError(WithOffset(-1)), "cph: ListImages: invalid parameter: offset -1 is outside 0..2147483647"},

@@ -313,7 +313,7 @@ func TestSubcommandCallMessages(t *testing.T) {
 			return s.URL
 		}, code: exitFailure, want: []string{"connection refused", "check --endpoint and the network"}, golden: true},
 		"invalid response": {args: []string{"custom"}, url: func(t *testing.T) string { return answering(t, `{"image_infos": 7}`) }, code: exitFailure,
-			want: []string{"cph: ListImages: invalid response: decode body: json: cannot unmarshal", "the answer is not the CPH API's: check --endpoint"}, golden: true},
+			want: []string{"cph: ListImages: invalid response: decode body: field image_infos is a JSON number", "the answer is not the CPH API's: check --endpoint"}, golden: true},
 		"verbose": {args: []string{"delete", img, "--yes", "--verbose"}, code: exitFailure,
 			want: []string{"DeleteImage failed", "404 Not Found", "  library:    cph: DeleteImage"}},
 	}
