@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"math"
 	"net/http"
 	"strconv"
 	"sync"
@@ -311,7 +312,7 @@ func TestAllImagesOddPages(t *testing.T) {
 		"an offset at the API's largest": {
 			opts: []ListOption{WithOffset(maxOffset - 1), WithLimit(2)},
 			page: func(p *pagedImages, n, offset, limit int) ([]string, int, int) {
-				return []string{"x" + strconv.Itoa(n), "y" + strconv.Itoa(n)}, 1<<31 - 1 + 10, 0
+				return []string{"x" + strconv.Itoa(n), "y" + strconv.Itoa(n)}, int(min(int64(math.MaxInt), maxOffset+10)), 0
 			},
 			wantIDs:     []string{"x1", "y1"},
 			wantQueries: []string{"limit=2&offset=2147483646"},

@@ -3,6 +3,7 @@ package cph
 import (
 	"context"
 	"errors"
+	"math"
 	"net/http"
 	"strings"
 	"testing"
@@ -131,7 +132,7 @@ func TestListImagesRefusesBadInputBeforeSending(t *testing.T) {
 		"limit MinInt":           {context.Background(), []ListOption{WithLimit(-int(^uint(0)>>1) - 1)}, ErrInvalidParameter},
 		"offset -1":              {context.Background(), []ListOption{WithOffset(-1)}, ErrInvalidParameter},
 		"offset MaxInt":          {context.Background(), []ListOption{WithOffset(int(^uint(0) >> 1))}, ErrInvalidParameter},
-		"offset past int32":      {context.Background(), []ListOption{WithOffset(1 << 31)}, ErrInvalidParameter},
+		"offset past int32":      {context.Background(), []ListOption{WithOffset(int(min(int64(math.MaxInt), 1<<31)))}, ErrInvalidParameter},
 		"inverted range":         {context.Background(), []ListOption{WithCreatedBetween(now, now.Add(-time.Millisecond))}, ErrInvalidParameter},
 		"before the epoch":       {context.Background(), []ListOption{WithCreatedBetween(time.Date(1969, 12, 31, 0, 0, 0, 0, time.UTC), time.Time{})}, ErrInvalidParameter},
 		"after year 9999":        {context.Background(), []ListOption{WithCreatedBetween(time.Time{}, time.Date(10000, 1, 1, 0, 0, 0, 0, time.UTC))}, ErrInvalidParameter},

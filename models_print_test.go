@@ -2,6 +2,7 @@ package cph
 
 import (
 	"fmt"
+	"math"
 	"strings"
 	"testing"
 	"time"
@@ -38,7 +39,7 @@ func TestImageModelsPrint(t *testing.T) {
 		"unknown MemberStatus":     MemberStatus("\x00odd"),
 		"ListOption":               WithLimit(3),
 		"nil ListOption":           ListOption(nil),
-		"Image with a huge status": Image{Status: ImageStatus(1 << 62)},
+		"Image with a huge status": Image{Status: ImageStatus(math.MaxInt)},
 	}
 	for name, v := range values {
 		t.Run(name, func(t *testing.T) {

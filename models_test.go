@@ -1,6 +1,7 @@
 package cph
 
 import (
+	"math"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -20,7 +21,7 @@ func TestImageStatus(t *testing.T) {
 		"failed":      {ImageStatusFailed, "failed", true},
 		"unknown 3":   {ImageStatus(3), "ImageStatus(3)", false},
 		"negative":    {ImageStatus(-1), "ImageStatus(-1)", false},
-		"large value": {ImageStatus(1 << 40), "ImageStatus(1099511627776)", false},
+		"large value": {ImageStatus(math.MaxInt32), "ImageStatus(2147483647)", false},
 	}
 	for name, tc := range tests {
 		t.Run(name, func(t *testing.T) {
