@@ -5,6 +5,7 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"net/url"
 	"strings"
 	"time"
 
@@ -141,7 +142,7 @@ func checkCommonFlags(o options, does string) error {
 func unexpectedArgument(args []string, rest int) error {
 	i := len(args) - rest
 	if !isSubcommand(args[i]) {
-		return usagef("unexpected argument %q: cphimages takes only flags, or first a subcommand (cphimages -h lists them)", args[i])
+		return usagef("unexpected argument %q: cphimages takes only flags, or first a subcommand (cphimages -h lists them)", withoutPassword(args[i]))
 	}
 	flags := args[:i]
 	if i > 0 && args[i-1] == "--" {
@@ -150,9 +151,30 @@ func unexpectedArgument(args []string, rest int) error {
 	line := append([]string{"cphimages", args[i]}, flags...)
 	line = append(line, args[i+1:]...)
 	for j, a := range line {
-		line[j] = shellQuote(a)
+		line[j] = shellQuote(withoutPassword(a))
 	}
 	return usagef("unexpected argument %q: a subcommand comes first, before its flags: %s", args[i], strings.Join(line, " "))
+}
+
+// withoutPassword returns a command-line argument as it may be shown: a
+// URL in it (alone, or as a flag's --name=value) with its password
+// masked, as the library masks an endpoint's user information, so that an
+// echoed command line never shows one.
+func withoutPassword(arg string) string {
+	prefix, value := "", arg
+	if strings.HasPrefix(arg, "-") {
+		if name, v, ok := strings.Cut(arg, "="); ok {
+			prefix, value = name+"=", v
+		}
+	}
+	if !strings.Contains(value, "@") {
+		return arg
+	}
+	u, err := url.Parse(value)
+	if err != nil || u.User == nil {
+		return arg
+	}
+	return prefix + u.Redacted()
 }
 
 // shellQuote returns s as a shell reads it back: as it is when it has only

@@ -73,7 +73,7 @@ func checkArgs(sub *subcommand, args []string) error {
 	}
 	for i, a := range args {
 		if err := checkID(a); err != nil {
-			return usagef("%s %q %v", sub.params[i], a, err)
+			return usagef("%s %q %v", sub.params[i], withoutPassword(a), err)
 		}
 	}
 	return nil
